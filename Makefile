@@ -1,0 +1,92 @@
+# Hark's build. `make help` lists the targets.
+#
+# cgo needs our libvosk declarations (scripts/vosk) and the library itself
+# (third_party/vosk/linux-ARCH, provisioned by scripts/fetch-libvosk).
+# Binaries in bin/ find libvosk.so in bin/lib (rpath $ORIGIN/lib), so nobody
+# has to export LD_LIBRARY_PATH; test binaries use the absolute path.
+
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The host build also has the PocketSphinx engine (Debian packages it for
+# every arch); cross builds are Vosk-only.
+TAGS     ?= pocketsphinx
+HOST_ARCH := $(shell uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/ -e s/armv7l/armv7/)
+VOSK_LIB := $(CURDIR)/third_party/vosk/linux-$(HOST_ARCH)
+GOLDFLAGS := -s -w -X main.version=$(VERSION)
+TEST_MODEL := build/testmodel
+
+export CGO_ENABLED  := 1
+export CGO_CPPFLAGS := -I$(CURDIR)/scripts/vosk
+export CGO_LDFLAGS  := -L$(VOSK_LIB) -Wl,-rpath,$(VOSK_LIB)
+
+.PHONY: help setup build demo test vet fmt-check race bench test-model model \
+	pi-arm64 pi-armv7 pi-test flash clean
+
+help:
+	@echo "make setup      install packages, Go modules and libvosk (idempotent)"
+	@echo "make demo       setup, build, then run the scripted demo"
+	@echo "make test       gofmt check, go vet, all tests with -race"
+	@echo "make bench      benchmarks of every package"
+	@echo "make build      bin/hark for this machine"
+	@echo "make pi-arm64   bin/hark-linux-arm64 (Pi 3/4/5, 64-bit OS)"
+	@echo "make pi-armv7   bin/hark-linux-armv7 (Pi 2/3/4, 32-bit OS)"
+	@echo "make pi-test    cross-built tests under qemu-user, both arches"
+	@echo "make model      download the real English Vosk model (internet)"
+	@echo "make flash PI=user@host [ARCH=arm64|armv7]   install on a Pi"
+
+setup:
+	scripts/setup
+
+$(VOSK_LIB)/libvosk.so:
+	scripts/fetch-libvosk $(HOST_ARCH)
+
+build: $(VOSK_LIB)/libvosk.so
+	@mkdir -p bin/lib
+	cp $(VOSK_LIB)/libvosk.so bin/lib/libvosk.so
+	CGO_LDFLAGS='-L$(VOSK_LIB) -Wl,-rpath,$$ORIGIN/lib' \
+		$(GO) build -tags '$(TAGS)' -ldflags '$(GOLDFLAGS)' -o bin/hark ./firmware/cmd/hark
+
+demo: setup build
+	bin/hark demo
+
+test-model:
+	$(GO) run ./pipeline/vosk/testmodel/cmd/hark-testmodel $(TEST_MODEL)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' ; git ls-files --others --exclude-standard '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet: $(VOSK_LIB)/libvosk.so
+	$(GO) vet -tags '$(TAGS)' ./...
+
+test: fmt-check vet
+	$(GO) test -race -tags '$(TAGS)' ./...
+
+bench: $(VOSK_LIB)/libvosk.so
+	$(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchmem ./... | tee build/bench.txt
+
+model:
+	scripts/fetch-model
+
+pi-arm64 pi-armv7: pi-%:
+	scripts/fetch-libvosk $*
+	@mkdir -p bin/lib-$*
+	cp third_party/vosk/linux-$*/libvosk.so bin/lib-$*/libvosk.so
+	. scripts/cross-env $* && $(GO) build -ldflags '$(GOLDFLAGS)' -o bin/hark-linux-$* ./firmware/cmd/hark
+	@file bin/hark-linux-$* 2>/dev/null || true
+	@readelf -d bin/hark-linux-$* | grep -E 'NEEDED.*libvosk|RUNPATH|RPATH'
+	@if [ -f third_party/vosk/linux-$*/STUB ]; then echo "note: linked against the link-only libvosk stub; fetch the real one (scripts/fetch-libvosk $*) before flashing"; fi
+
+pi-test:
+	scripts/fetch-libvosk arm64
+	scripts/fetch-libvosk armv7
+	scripts/pi-test arm64
+	scripts/pi-test armv7
+
+flash:
+	@[ -n "$(PI)" ] || { echo "usage: make flash PI=user@host [ARCH=arm64|armv7]"; exit 2; }
+	$(MAKE) pi-$(or $(ARCH),arm64)
+	scripts/flash $(PI) $(or $(ARCH),arm64)
+
+clean:
+	rm -rf bin build

@@ -1,0 +1,76 @@
+// Command hark is the offline push-to-talk voice assistant.
+//
+// Each subcommand lives in its own file and is listed in subcommands below.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// version is set at link time by the Makefile (-X main.version=...).
+var version = "dev"
+
+// Exit codes shared by the subcommands.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the job ran and its answer is "no" (nothing matched, a check failed)
+	exitUsage   = 2 // bad flags, bad config, bad input file, missing model
+)
+
+type subcommand struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func subcommands() map[string]subcommand {
+	return map[string]subcommand{
+		"version": {"print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmds := subcommands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout, cmds)
+		return exitOK
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "hark: unknown command %q\n\n", args[0])
+		usage(stderr, cmds)
+		return exitUsage
+	}
+	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer, cmds map[string]subcommand) {
+	fmt.Fprintf(w, "hark %s — offline push-to-talk voice assistant\n\nUsage: hark <command> [flags] [args]\n\nCommands:\n", version)
+	names := make([]string, 0, len(cmds))
+	for name := range cmds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", name, cmds[name].summary)
+	}
+	fmt.Fprintf(w, "  %-12s %s\n", "help", "show this help")
+	fmt.Fprintln(w, "\nRun 'hark <command> -h' for a command's flags.")
+}
+
+func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	fmt.Fprintf(stdout, "hark %s\n", version)
+	return exitOK
+}

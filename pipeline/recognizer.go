@@ -1,0 +1,43 @@
+package pipeline
+
+// SampleRate is the rate of all audio inside Hark: 16 kHz, mono, signed 16-bit
+// little-endian samples. Sources convert to it at the edge.
+const SampleRate = 16000
+
+// Recognizer turns a stream of 16 kHz mono S16LE audio into text.
+// One utterance is fed with Accept, read with Partial while it lasts and
+// ended with Final; Reset starts the next one. A Recognizer is not safe for
+// concurrent use.
+type Recognizer interface {
+	// Accept feeds audio. It reports whether the engine detected the end
+	// of a phrase (an endpoint) inside what it has been fed so far.
+	Accept(pcm []byte) (endpoint bool, err error)
+	// Partial is the best guess so far for the current utterance.
+	Partial() string
+	// Final flushes the utterance and returns its result. The recognizer
+	// is reset afterwards, ready for the next utterance.
+	Final() (Result, error)
+	// Reset drops the current utterance.
+	Reset() error
+	// SetGrammar restricts decoding to the given phrases from the next
+	// utterance on; nil or empty means open decoding. Engines that cannot
+	// restrict report ErrGrammarUnsupported and keep decoding openly.
+	SetGrammar(phrases []string) error
+	// Close frees the engine's resources.
+	Close() error
+}
+
+// Result is the outcome of one utterance.
+type Result struct {
+	Text  string `json:"text"`
+	Words []Word `json:"words,omitempty"`
+}
+
+// Word is one recognised word with its time span in seconds from the start
+// of the utterance and the engine's confidence in [0, 1].
+type Word struct {
+	Word       string  `json:"word"`
+	Start      float64 `json:"start"`
+	End        float64 `json:"end"`
+	Confidence float64 `json:"conf"`
+}
