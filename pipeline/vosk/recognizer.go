@@ -1,0 +1,243 @@
+package vosk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	vosk "github.com/alphacep/vosk-api/go"
+
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// unknownWord is the token Vosk grammars use for speech outside the phrase
+// list; keeping it in the list stops libvosk forcing any sound onto a phrase.
+const unknownWord = "[unk]"
+
+// errClosed is returned by a Recognizer used after Close.
+var errClosed = errors.New("vosk: recognizer is closed")
+
+// Recognizer is the Vosk engine behind pipeline.Recognizer. Results carry
+// per-word times from the start of the utterance. It is not safe for
+// concurrent use.
+//
+// Each utterance gets its own libvosk recogniser, created at its first
+// Accept (or by SetGrammar between utterances): a reused one reports times
+// from the start of the whole stream, keeps undecoded audio of a Reset
+// utterance, and libvosk 0.3.39 cannot change its grammar.
+//
+// Each Accept hands the binding a fresh C copy of the audio (the binding
+// mallocs and frees per call); at the 20–100 ms chunks of live capture this
+// costs far less than decoding them.
+type Recognizer struct {
+	model      *Model
+	sampleRate float64
+	closed     bool
+
+	r           *vosk.VoskRecognizer // ready for the current or next utterance; nil if none
+	grammar     string               // JSON phrase list of r; "" means open decoding
+	nextGrammar string               // grammar for the next utterance
+	inUtterance bool                 // audio accepted since the last Final or Reset
+}
+
+var _ pipeline.Recognizer = (*Recognizer)(nil)
+
+// NewRecognizer returns a recogniser for audio at sampleRate (Hark uses
+// pipeline.SampleRate), decoding openly until SetGrammar.
+func (m *Model) NewRecognizer(sampleRate float64) (*Recognizer, error) {
+	if sampleRate <= 0 {
+		return nil, fmt.Errorf("vosk: sample rate %v Hz is not positive", sampleRate)
+	}
+	r := &Recognizer{model: m, sampleRate: sampleRate}
+	if err := r.prepare(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// prepare makes r.r a fresh libvosk recogniser for nextGrammar unless it
+// already is one. It must not be called inside an utterance.
+func (r *Recognizer) prepare() error {
+	if r.r != nil && r.grammar == r.nextGrammar {
+		return nil
+	}
+	nr, err := r.model.newVoskRecognizer(r.sampleRate, r.nextGrammar)
+	if err != nil {
+		return err
+	}
+	r.drop()
+	r.r, r.grammar = nr, r.nextGrammar
+	return nil
+}
+
+// drop frees the libvosk recogniser, if any.
+func (r *Recognizer) drop() {
+	if r.r != nil {
+		r.r.Free()
+		r.r = nil
+	}
+}
+
+// Accept feeds 16-bit little-endian mono samples and reports whether
+// libvosk detected an endpoint (enough trailing silence after speech). The
+// utterance goes on until Final or Reset either way.
+func (r *Recognizer) Accept(pcm []byte) (bool, error) {
+	if r.closed {
+		return false, errClosed
+	}
+	if len(pcm)%2 != 0 {
+		return false, fmt.Errorf("vosk: %d bytes of audio is not a whole number of 16-bit samples", len(pcm))
+	}
+	if !r.inUtterance {
+		if err := r.prepare(); err != nil {
+			return false, err
+		}
+		r.inUtterance = true
+	}
+	rc := r.r.AcceptWaveform(pcm)
+	if rc < 0 {
+		return false, fmt.Errorf("vosk: libvosk rejected %d bytes of audio", len(pcm))
+	}
+	return rc == 1, nil
+}
+
+// Partial returns the best guess so far for the current utterance.
+func (r *Recognizer) Partial() string {
+	if r.closed || !r.inUtterance {
+		return ""
+	}
+	var p struct {
+		Partial string `json:"partial"`
+	}
+	if err := json.Unmarshal([]byte(r.r.PartialResult()), &p); err != nil {
+		return ""
+	}
+	return p.Partial
+}
+
+// Final ends the utterance and returns its words with their times.
+func (r *Recognizer) Final() (pipeline.Result, error) {
+	if r.closed {
+		return pipeline.Result{}, errClosed
+	}
+	if !r.inUtterance {
+		return pipeline.Result{}, nil
+	}
+	js := r.r.FinalResult()
+	r.inUtterance = false
+	r.drop()
+	return parseResult(js)
+}
+
+// parseResult decodes libvosk's result JSON, e.g.
+// {"result":[{"conf":1.0,"end":0.9,"start":0.3,"word":"zero"}],"text":"zero"}.
+func parseResult(js string) (pipeline.Result, error) {
+	var v struct {
+		Text   string          `json:"text"`
+		Result []pipeline.Word `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(js), &v); err != nil {
+		return pipeline.Result{}, fmt.Errorf("vosk: cannot parse libvosk result %q: %w", js, err)
+	}
+	return pipeline.Result{Text: v.Text, Words: v.Result}, nil
+}
+
+// Reset drops the current utterance.
+func (r *Recognizer) Reset() error {
+	if r.closed {
+		return errClosed
+	}
+	if r.inUtterance {
+		r.inUtterance = false
+		r.drop()
+	}
+	return nil
+}
+
+// SetGrammar restricts decoding to phrases from the next utterance on (at
+// once if no audio of the current one was accepted). Phrases with words
+// the model does not know are dropped and logged. A model without a runtime
+// graph cannot restrict: it keeps decoding openly and SetGrammar returns
+// pipeline.ErrGrammarUnsupported (logged once per model).
+func (r *Recognizer) SetGrammar(phrases []string) error {
+	if r.closed {
+		return errClosed
+	}
+	grammar, err := r.grammarJSON(phrases)
+	if err != nil {
+		return err
+	}
+	previous := r.nextGrammar
+	r.nextGrammar = grammar
+	if r.inUtterance {
+		return nil
+	}
+	// Between utterances, build it now so a grammar libvosk rejects is
+	// reported here rather than by the next Accept.
+	if err := r.prepare(); err != nil {
+		r.nextGrammar = previous
+		return err
+	}
+	return nil
+}
+
+// grammarJSON builds libvosk's JSON phrase list, "" for open decoding.
+func (r *Recognizer) grammarJSON(phrases []string) (string, error) {
+	var normalised []string
+	for _, p := range phrases {
+		p = strings.Join(strings.Fields(p), " ")
+		if p != "" && p != unknownWord && !slices.Contains(normalised, p) {
+			normalised = append(normalised, p)
+		}
+	}
+	if len(normalised) == 0 {
+		return "", nil
+	}
+	if !r.model.grammarGraph {
+		r.model.grammarWarning.Do(func() {
+			r.model.log.Warn("vosk: model has no runtime graph (graph/HCLr.fst + graph/Gr.fst); grammars are ignored, decoding stays open", "model", r.model.dir)
+		})
+		return "", pipeline.ErrGrammarUnsupported
+	}
+	var list, dropped []string
+	for _, p := range normalised {
+		known := true
+		for _, w := range strings.Fields(p) {
+			ok, err := r.model.knows(w)
+			if err != nil {
+				return "", err
+			}
+			known = known && ok
+		}
+		if known {
+			list = append(list, p)
+		} else {
+			dropped = append(dropped, p)
+		}
+	}
+	if len(list) == 0 {
+		return "", fmt.Errorf("vosk: no grammar phrase is in the vocabulary of model %s: %q", r.model.dir, dropped)
+	}
+	if len(dropped) > 0 {
+		r.model.log.Warn("vosk: grammar phrases with words outside the model's vocabulary dropped", "model", r.model.dir, "phrases", dropped)
+	}
+	if ok, err := r.model.knows(unknownWord); err != nil {
+		return "", err
+	} else if ok {
+		list = append(list, unknownWord)
+	}
+	js, err := json.Marshal(list)
+	if err != nil {
+		return "", fmt.Errorf("vosk: grammar: %w", err)
+	}
+	return string(js), nil
+}
+
+// Close frees the recogniser; later calls return an error.
+func (r *Recognizer) Close() error {
+	r.closed = true
+	r.drop()
+	return nil
+}
