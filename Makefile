@@ -5,6 +5,7 @@
 # Binaries in bin/ find libvosk.so in bin/lib (rpath $ORIGIN/lib), so nobody
 # has to export LD_LIBRARY_PATH; test binaries use the absolute path.
 
+SHELL    := /bin/bash
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # The host build also has the PocketSphinx engine (Debian packages it for
