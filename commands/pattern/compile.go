@@ -1,0 +1,243 @@
+package pattern
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// SyntaxError is a malformed pattern: what is wrong and where.
+type SyntaxError struct {
+	Pattern string
+	Pos     int // byte offset in Pattern
+	Msg     string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("pattern %q: position %d: %s", e.Pattern, e.Pos, e.Msg)
+}
+
+// Param describes one parameter declared by a pattern.
+type Param struct {
+	Name     string
+	Type     string
+	Optional bool
+}
+
+// Pattern is a compiled pattern.
+type Pattern struct {
+	src    string
+	root   node
+	params []Param
+	// Cheap tests that rule out most utterances before any matching:
+	first    map[string]bool // words a match can start with
+	firstAny bool            // a match can also start with other words
+	required []string        // words every match holds
+}
+
+// Compile parses src using the parameter types in types.
+func Compile(src string, types *Types) (*Pattern, error) {
+	p := &parser{src: src, types: types, names: map[string]bool{}}
+	root, err := p.parseAlternatives()
+	if err != nil {
+		return nil, err
+	}
+	if p.pos < len(src) {
+		return nil, p.errorf(p.pos, "unbalanced %q", src[p.pos])
+	}
+	if nullable(root) {
+		return nil, p.errorf(0, "pattern has no words (it can match nothing)")
+	}
+	markTail(root, true)
+	pat := &Pattern{src: src, root: root, params: p.params, first: map[string]bool{}}
+	pat.firstAny = firstWords(root, pat.first)
+	pat.required = requiredWords(root, nil)
+	return pat, nil
+}
+
+// MustCompile is Compile for patterns known to be good; it panics on error.
+func MustCompile(src string, types *Types) *Pattern {
+	p, err := Compile(src, types)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// String returns the pattern's source.
+func (p *Pattern) String() string { return p.src }
+
+// Params lists the pattern's parameters in the order they are written.
+func (p *Pattern) Params() []Param { return append([]Param(nil), p.params...) }
+
+type parser struct {
+	src        string
+	pos        int
+	types      *Types
+	names      map[string]bool
+	params     []Param
+	depth      int // of nested brackets
+	groupStart int // position of the innermost open bracket
+}
+
+func (p *parser) errorf(pos int, format string, args ...any) error {
+	return &SyntaxError{Pattern: p.src, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// parseAlternatives reads seq ('|' seq)* up to a closing bracket or the end.
+func (p *parser) parseAlternatives() (node, error) {
+	var alts []node
+	for {
+		start := p.pos
+		seq, err := p.parseSequence()
+		if err != nil {
+			return nil, err
+		}
+		if len(seq.items) == 0 && p.depth == 0 && len(alts) == 0 && p.pos == len(p.src) {
+			return nil, p.errorf(start, "pattern has no words")
+		}
+		if len(seq.items) == 0 && p.pos == len(p.src) && p.depth > 0 {
+			return nil, p.errorf(p.groupStart, "unbalanced %q", p.src[p.groupStart])
+		}
+		if len(seq.items) == 0 {
+			return nil, p.errorf(start, "empty alternative")
+		}
+		alts = append(alts, seq)
+		if p.pos >= len(p.src) || p.src[p.pos] != '|' {
+			break
+		}
+		p.pos++
+	}
+	if len(alts) == 1 {
+		return alts[0], nil
+	}
+	return &altNode{alts: alts}, nil
+}
+
+// parseSequence reads items until '|', a closing bracket or the end.
+func (p *parser) parseSequence() (*seqNode, error) {
+	seq := &seqNode{}
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch {
+		case c == '|' || c == ')' || c == '}':
+			return seq, nil
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			p.pos++
+		case c == '(' || c == '{':
+			n, err := p.parseGroup(c)
+			if err != nil {
+				return nil, err
+			}
+			seq.items = append(seq.items, p.optional(n))
+		case c == '*':
+			p.pos++
+			if p.pos < len(p.src) && p.src[p.pos] == '*' {
+				p.pos++
+				seq.items = append(seq.items, &manyNode{})
+			} else {
+				seq.items = append(seq.items, &anyNode{})
+			}
+		case c == '$':
+			n, err := p.parseParam()
+			if err != nil {
+				return nil, err
+			}
+			seq.items = append(seq.items, n)
+		case c == '?':
+			return nil, p.errorf(p.pos, "'?' must follow a group or a parameter")
+		default:
+			start := p.pos
+			for p.pos < len(p.src) && !strings.ContainsRune("()|{}*$? \t\n\r", rune(p.src[p.pos])) {
+				p.pos++
+			}
+			for _, t := range Split(p.src[start:p.pos]).Tokens {
+				seq.items = append(seq.items, &wordNode{word: t.Norm})
+			}
+		}
+	}
+	return seq, nil
+}
+
+func (p *parser) parseGroup(open byte) (node, error) {
+	start := p.pos
+	p.pos++
+	p.depth++
+	outer := p.groupStart
+	p.groupStart = start
+	inner, err := p.parseAlternatives()
+	p.depth--
+	p.groupStart = outer
+	if err != nil {
+		return nil, err
+	}
+	want := byte(')')
+	if open == '{' {
+		want = '}'
+	}
+	if p.pos >= len(p.src) || p.src[p.pos] != want {
+		return nil, p.errorf(start, "unbalanced %q", open)
+	}
+	p.pos++
+	if open == '{' {
+		return &repeatNode{inner: inner}, nil
+	}
+	return inner, nil
+}
+
+// optional wraps n when a '?' follows.
+func (p *parser) optional(n node) node {
+	if p.pos < len(p.src) && p.src[p.pos] == '?' {
+		p.pos++
+		return &optNode{inner: n}
+	}
+	return n
+}
+
+// parseParam reads $name:Type with an optional trailing '?'.
+func (p *parser) parseParam() (node, error) {
+	start := p.pos
+	p.pos++
+	name := p.identifier()
+	if name == "" {
+		return nil, p.errorf(start, "'$' without a parameter name")
+	}
+	if p.pos >= len(p.src) || p.src[p.pos] != ':' {
+		return nil, p.errorf(start, "parameter $%s has no type (write $%s:Type)", name, name)
+	}
+	p.pos++
+	typePos := p.pos
+	typeName := p.identifier()
+	if typeName == "" {
+		return nil, p.errorf(typePos, "parameter $%s has no type name after ':'", name)
+	}
+	def, ok := p.types.lookup(typeName)
+	if !ok {
+		return nil, p.errorf(typePos, "unknown type %s (known: %s)", typeName, strings.Join(p.types.Names(), ", "))
+	}
+	if p.names[name] {
+		return nil, p.errorf(start, "duplicate parameter name $%s", name)
+	}
+	p.names[name] = true
+	n := &paramNode{name: name, def: def}
+	optional := p.pos < len(p.src) && p.src[p.pos] == '?'
+	p.params = append(p.params, Param{Name: name, Type: typeName, Optional: optional})
+	return p.optional(n), nil
+}
+
+func (p *parser) identifier() string {
+	start := p.pos
+	for p.pos < len(p.src) {
+		r, size := utf8.DecodeRuneInString(p.src[p.pos:])
+		if !isNameRune(r) {
+			break
+		}
+		p.pos += size
+	}
+	return p.src[start:p.pos]
+}
+
+func isNameRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}

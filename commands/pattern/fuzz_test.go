@@ -1,0 +1,74 @@
+package pattern
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzCompile feeds arbitrary patterns and utterances to the parser, the
+// matcher and the grammar expansion: none may panic, errors must be
+// *SyntaxError with a position inside the pattern, and a match must lie
+// inside the utterance.
+func FuzzCompile(f *testing.F) {
+	for _, seed := range []struct{ pattern, text string }{
+		{"turn (on|off) the $room:Word? light", "please turn on the kitchen light"},
+		{"go {up|down} **", "go up up down now"},
+		{"set $n:Number (degrees)?", "set twenty five point five degrees"},
+		{"paint $c:Color *", "paint dark blue wall"},
+		{"greet $p:Person", "greet miss Ada Lovelace"},
+		{"$s:Setting", "seven"},
+		{"((a|b)?|c)", "c"},
+		{"$x:Word$y:Word", "a b"},
+		{"(a{b|c}?)?d", "a b c d"},
+		{"café ?", "café"},
+	} {
+		f.Add(seed.pattern, seed.text)
+	}
+	types := testTypes(f)
+	f.Fuzz(func(t *testing.T, src, text string) {
+		p, err := Compile(src, types)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Compile(%q) error %v is not a *SyntaxError", src, err)
+			}
+			if se.Pos < 0 || se.Pos > len(src) {
+				t.Fatalf("Compile(%q): position %d outside the pattern", src, se.Pos)
+			}
+			return
+		}
+		if len(text) > 200 {
+			text = text[:200] // keeps backtracking over nested repetitions affordable
+		}
+		if m, ok := p.MatchString(text); ok {
+			if m.Start >= m.End || !strings.Contains(text, m.Text) {
+				t.Fatalf("Compile(%q).MatchString(%q) = %+v", src, text, m)
+			}
+		}
+		e := p.Expand(50)
+		if len(e.Phrases) > 50 {
+			t.Fatalf("Expand(50) of %q gave %d phrases", src, len(e.Phrases))
+		}
+	})
+}
+
+// FuzzSplit checks that every token is a non-empty, lower-cased slice of
+// the text at its offsets, in order.
+func FuzzSplit(f *testing.F) {
+	for _, seed := range []string{"Turn ON the light!", "what's 3.5 - -4, or 1,000?", "Straße naïve café", "a'b' 'c 1.2.3 -x"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		end := 0
+		for _, tok := range Split(text).Tokens {
+			if tok.Start < end || tok.End <= tok.Start || text[tok.Start:tok.End] != tok.Text {
+				t.Fatalf("Split(%q): token %+v out of place", text, tok)
+			}
+			if tok.Norm != normalize(tok.Text) {
+				t.Fatalf("Split(%q): token %+v not normalised", text, tok)
+			}
+			end = tok.End
+		}
+	})
+}

@@ -1,0 +1,382 @@
+package pattern
+
+// node is one construct of a compiled pattern. match tries it at token pos
+// and calls k with every end position it can reach, in order of preference,
+// until k accepts one; it reports whether k did. Parameters bound on the way
+// stay on the matcher's stack only while k runs.
+type node interface {
+	match(m *matcher, pos int, k func(end int) bool) bool
+}
+
+type (
+	wordNode   struct{ word string }
+	seqNode    struct{ items []node }
+	altNode    struct{ alts []node }
+	optNode    struct{ inner node }
+	repeatNode struct{ inner node }
+	anyNode    struct{}
+	manyNode   struct{ greedy bool }
+	paramNode  struct {
+		name   string
+		def    *typeDef
+		greedy bool // for String: take as much as possible
+	}
+)
+
+type binding struct {
+	depth int // nesting level of custom types; 0 is the pattern itself
+	name  string
+	value Value
+}
+
+// matchBudget bounds the work of one Find. Authored patterns need a few
+// hundred steps; pathological ones such as {a|a} over a long run of "a"
+// would backtrack exponentially, and give up (no match) instead.
+const matchBudget = 100_000
+
+type matcher struct {
+	steps  int
+	u      Utterance
+	toks   []Token // the tokens matching may use (a prefix of u.Tokens)
+	depth  int
+	params []binding
+}
+
+// Match is where and how a pattern matched an utterance.
+type Match struct {
+	Start, End int    // token range [Start, End) of the utterance
+	Text       string // the matched words, as spoken
+	Params     Params // never nil
+}
+
+// Find searches the tokens [from, to) of u for the leftmost match of p.
+func (p *Pattern) Find(u Utterance, from, to int) (Match, bool) {
+	to = min(to, len(u.Tokens))
+	if from < 0 || from >= to || !p.mayMatch(u) {
+		return Match{}, false
+	}
+	m := &matcher{u: u, toks: u.Tokens[:to]}
+	for start := from; start < to; start++ {
+		if !p.firstAny && !p.first[m.toks[start].Norm] {
+			continue
+		}
+		var found Match
+		ok := p.root.match(m, start, func(end int) bool {
+			found = Match{Start: start, End: end, Text: u.span(start, end), Params: m.collect(0, 0)}
+			return true
+		})
+		if ok {
+			return found, true
+		}
+	}
+	return Match{}, false
+}
+
+// MatchString is Find over the whole of text.
+func (p *Pattern) MatchString(text string) (Match, bool) {
+	u := Split(text)
+	return p.Find(u, 0, len(u.Tokens))
+}
+
+// mayMatch reports whether every word a match needs is in the utterance.
+func (p *Pattern) mayMatch(u Utterance) bool {
+	if u.words == nil {
+		return true // not made by Split: no index to consult
+	}
+	for _, w := range p.required {
+		if !u.words[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// exhausted counts a step and reports whether the budget is spent.
+func (m *matcher) exhausted() bool {
+	m.steps++
+	return m.steps > matchBudget
+}
+
+// collect gathers the parameters bound at depth from position base of the stack.
+func (m *matcher) collect(base, depth int) Params {
+	params := Params{}
+	for _, b := range m.params[base:] {
+		if b.depth == depth {
+			params[b.name] = b.value
+		}
+	}
+	return params
+}
+
+// bind pushes a parameter, runs k and pops the parameter again if k refuses.
+func (m *matcher) bind(name string, v Value, end int, k func(int) bool) bool {
+	n := len(m.params)
+	m.params = append(m.params, binding{depth: m.depth, name: name, value: v})
+	if k(end) {
+		return true
+	}
+	m.params = m.params[:n]
+	return false
+}
+
+func (n *wordNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	return pos < len(m.toks) && m.toks[pos].Norm == n.word && k(pos+1)
+}
+
+func (n *seqNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	return n.matchFrom(0, m, pos, k)
+}
+
+func (n *seqNode) matchFrom(i int, m *matcher, pos int, k func(int) bool) bool {
+	if i == len(n.items) {
+		return k(pos)
+	}
+	return n.items[i].match(m, pos, func(end int) bool { return n.matchFrom(i+1, m, end, k) })
+}
+
+func (n *altNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	for _, a := range n.alts {
+		if a.match(m, pos, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *optNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	return n.inner.match(m, pos, k) || k(pos)
+}
+
+// match prefers more repetitions; every repetition must consume a word.
+func (n *repeatNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	return n.inner.match(m, pos, func(end int) bool {
+		return end > pos && (n.match(m, end, k) || k(end))
+	})
+}
+
+func (n *anyNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	return pos < len(m.toks) && k(pos+1)
+}
+
+func (n *manyNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	return spans(pos, len(m.toks), n.greedy, k)
+}
+
+// spans offers the ends of every run of one or more words from pos,
+// shortest first or, when greedy, longest first.
+func spans(pos, limit int, greedy bool, k func(int) bool) bool {
+	if greedy {
+		for end := limit; end > pos; end-- {
+			if k(end) {
+				return true
+			}
+		}
+		return false
+	}
+	for end := pos + 1; end <= limit; end++ {
+		if k(end) {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *paramNode) match(m *matcher, pos int, k func(int) bool) bool {
+	if m.exhausted() {
+		return false
+	}
+	if pos >= len(m.toks) {
+		return false
+	}
+	switch n.def.Name {
+	case TypeWord:
+		text := m.toks[pos].Text
+		return m.bind(n.name, Value{Type: TypeWord, Text: text, Value: text}, pos+1, k)
+	case TypeString:
+		return spans(pos, len(m.toks), n.greedy, func(end int) bool {
+			text := m.u.span(pos, end)
+			return m.bind(n.name, Value{Type: TypeString, Text: text, Value: text}, end, k)
+		})
+	case TypeNumber:
+		return n.matchNumber(m, pos, k)
+	}
+	return n.matchCustom(m, pos, k)
+}
+
+// matchNumber offers a number written in digits or the longest spoken
+// number first, then shorter ones ("twenty five" before "twenty").
+func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
+	if v, ok := parseDigits(m.toks[pos].Norm); ok {
+		return m.bind(n.name, Value{Type: TypeNumber, Text: m.toks[pos].Text, Value: v}, pos+1, k)
+	}
+	limit := pos
+	words := []string{}
+	for limit < len(m.toks) && isNumberWord(m.toks[limit].Norm) {
+		words = append(words, m.toks[limit].Norm)
+		limit++
+	}
+	for end := limit; end > pos; end-- {
+		v, ok := parseSpoken(words[:end-pos])
+		if ok && m.bind(n.name, Value{Type: TypeNumber, Text: m.u.span(pos, end), Value: v}, end, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchCustom matches the type's own pattern, one level deeper, and lets
+// its Parse hook accept or reject every candidate end.
+func (n *paramNode) matchCustom(m *matcher, pos int, k func(int) bool) bool {
+	base := len(m.params)
+	m.depth++
+	defer func() { m.depth-- }()
+	return n.def.root.match(m, pos, func(end int) bool {
+		c := Candidate{Text: m.u.span(pos, end), Params: m.collect(base, m.depth)}
+		for _, t := range m.toks[pos:end] {
+			c.Words = append(c.Words, t.Norm)
+		}
+		var v any
+		switch {
+		case n.def.Parse != nil:
+			var err error
+			if v, err = n.def.Parse(c); err != nil {
+				return false
+			}
+		case len(c.Params) > 0:
+			v = c.Params
+		default:
+			v = c.Text
+		}
+		m.depth--
+		defer func() { m.depth++ }()
+		return m.bind(n.name, Value{Type: n.def.Name, Text: c.Text, Value: v}, end, k)
+	})
+}
+
+// nullable reports whether n can match no words at all.
+func nullable(n node) bool {
+	switch n := n.(type) {
+	case *seqNode:
+		for _, it := range n.items {
+			if !nullable(it) {
+				return false
+			}
+		}
+		return true
+	case *altNode:
+		for _, a := range n.alts {
+			if nullable(a) {
+				return true
+			}
+		}
+		return false
+	case *optNode:
+		return true
+	case *repeatNode:
+		return nullable(n.inner)
+	}
+	return false
+}
+
+// markTail makes open slots greedy when nothing but optional parts follows
+// them, so "search for **" takes the rest of the utterance.
+func markTail(n node, tail bool) {
+	switch n := n.(type) {
+	case *seqNode:
+		for i, it := range n.items {
+			rest := tail
+			for _, after := range n.items[i+1:] {
+				rest = rest && nullable(after)
+			}
+			markTail(it, rest)
+		}
+	case *altNode:
+		for _, a := range n.alts {
+			markTail(a, tail)
+		}
+	case *optNode:
+		markTail(n.inner, tail)
+	case *repeatNode:
+		markTail(n.inner, false)
+	case *manyNode:
+		n.greedy = tail
+	case *paramNode:
+		n.greedy = tail
+	}
+}
+
+// firstWords adds to set the words a match of n can start with and
+// reports whether it can also start with other words.
+func firstWords(n node, set map[string]bool) (anyWord bool) {
+	switch n := n.(type) {
+	case *wordNode:
+		set[n.word] = true
+	case *seqNode:
+		for _, it := range n.items {
+			if firstWords(it, set) {
+				anyWord = true
+			}
+			if !nullable(it) {
+				break
+			}
+		}
+	case *altNode:
+		for _, a := range n.alts {
+			if firstWords(a, set) {
+				anyWord = true
+			}
+		}
+	case *optNode:
+		return firstWords(n.inner, set)
+	case *repeatNode:
+		return firstWords(n.inner, set)
+	case *paramNode:
+		if n.def.root == nil {
+			return true
+		}
+		return firstWords(n.def.root, set)
+	default:
+		return true
+	}
+	return anyWord
+}
+
+// requiredWords appends the words every match of n holds.
+func requiredWords(n node, words []string) []string {
+	switch n := n.(type) {
+	case *wordNode:
+		return append(words, n.word)
+	case *seqNode:
+		for _, it := range n.items {
+			words = requiredWords(it, words)
+		}
+	case *repeatNode:
+		return requiredWords(n.inner, words)
+	case *paramNode:
+		if n.def.root != nil {
+			return requiredWords(n.def.root, words)
+		}
+	}
+	return words
+}

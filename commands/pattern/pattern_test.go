@@ -1,0 +1,386 @@
+package pattern
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// testTypes is a registry with custom types covering enumerations, a parse
+// hook that rejects, nesting and a union.
+func testTypes(t testing.TB) *Types {
+	t.Helper()
+	types := NewTypes()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(types.Add(Type{Name: "Color", Pattern: "(red|green|blue|dark blue)", Parse: func(c Candidate) (any, error) {
+		return strings.ToUpper(strings.Join(c.Words, "_")), nil
+	}}))
+	// Even accepts only even numbers: the matcher must try further candidates.
+	must(types.Add(Type{Name: "Even", Pattern: "$n:Number", Parse: func(c Candidate) (any, error) {
+		n := c.Params.Number("n")
+		if int(n)%2 != 0 {
+			return nil, fmt.Errorf("%v is odd", n)
+		}
+		return n, nil
+	}}))
+	must(types.Add(Type{Name: "FullName", Pattern: "$first:Word $last:Word"}))
+	must(types.Add(Type{Name: "Person", Pattern: "(mister|miss) $name:FullName", Parse: func(c Candidate) (any, error) {
+		name, _ := As[Params](c.Params, "name")
+		return name.Word("last"), nil
+	}}))
+	must(types.Union("Setting", "Color", "Number"))
+	return types
+}
+
+func TestMatch(t *testing.T) {
+	types := testTypes(t)
+	tests := []struct {
+		pattern string
+		text    string
+		want    string         // matched text; "" means no match
+		params  map[string]any // converted values
+	}{
+		// Words: case, spaces, punctuation, searched in the utterance.
+		{"turn on the light", "turn on the light", "turn on the light", nil},
+		{"turn on the light", "Turn  ON the   Light!", "Turn  ON the   Light", nil},
+		{"turn on the light", "please, turn on the light now.", "turn on the light", nil},
+		{"turn on the light", "turn on the lamp", "", nil},
+		{"turn on the light", "turn the light on", "", nil},
+		{"what's up", "What’s up?", "What’s up", nil},
+		// Unicode words.
+		{"café", "un CAFÉ noir", "CAFÉ", nil},
+		{"naïve straße", "so naïve Straße", "naïve Straße", nil},
+		{"play $song:String", "play Ça plane pour moi", "play Ça plane pour moi", map[string]any{"song": "Ça plane pour moi"}},
+		{"привет мир", "Привет, мир!", "Привет, мир", nil},
+		// Alternatives, optional groups, nesting.
+		{"turn (on|off) the light", "turn off the light", "turn off the light", nil},
+		{"turn (on|off) the light", "turn of the light", "", nil},
+		{"(switch on|turn on) the light", "switch on the light", "switch on the light", nil},
+		{"(please)? open the door", "open the door", "open the door", nil},
+		{"(please)? open the door", "please open the door", "please open the door", nil},
+		{"open (the (front|back) door|the window)", "open the back door", "open the back door", nil},
+		{"open (the (front|back) door|the window)", "open the window", "open the window", nil},
+		{"open (the (front|back) door|the window)", "open the side door", "", nil},
+		{"set (the)? ((very|really)? bright)? light", "set really bright light", "set really bright light", nil},
+		// Repetition.
+		{"go {up|down}", "go up up down", "go up up down", nil},
+		{"go {up|down} now", "go down now", "go down now", nil},
+		{"go {up|down} now", "go now", "", nil},
+		{"go {up|down}? now", "go now", "go now", nil},
+		{"{left|right} turn", "left right left turn", "left right left turn", nil},
+		// Wildcards.
+		{"turn * light", "turn the light", "turn the light", nil},
+		{"turn * light", "turn the kitchen light", "", nil},
+		{"turn ** light", "turn the kitchen light on", "turn the kitchen light", nil},
+		{"turn ** light", "turn light", "", nil},
+		{"remind me **", "remind me to buy milk", "remind me to buy milk", nil},
+		{"remind me ** (please)?", "remind me to buy milk please", "remind me to buy milk please", nil},
+		// Built-in types.
+		{"turn on the $room:Word light", "turn on the Kitchen light", "turn on the Kitchen light", map[string]any{"room": "Kitchen"}},
+		{"call $who:String now", "call aunt mary now please", "call aunt mary now", map[string]any{"who": "aunt mary"}},
+		{"search for $q:String", "search for cheap flights to Paris", "search for cheap flights to Paris", map[string]any{"q": "cheap flights to Paris"}},
+		{"set volume to $n:Number", "set volume to 25", "set volume to 25", map[string]any{"n": 25.0}},
+		{"set volume to $n:Number", "set volume to -3.5", "set volume to -3.5", map[string]any{"n": -3.5}},
+		{"set volume to $n:Number", "set volume to 1,000", "set volume to 1,000", map[string]any{"n": 1000.0}},
+		{"set volume to $n:Number", "set volume to twenty five", "set volume to twenty five", map[string]any{"n": 25.0}},
+		{"set volume to $n:Number", "set volume to one hundred and two", "set volume to one hundred and two", map[string]any{"n": 102.0}},
+		{"set volume to $n:Number", "set volume to three point five", "set volume to three point five", map[string]any{"n": 3.5}},
+		{"set volume to $n:Number", "set volume to loud", "", nil},
+		{"set volume to $n:Number", "set volume to 1e5", "", nil},
+		{"add $a:Number and $b:Number", "add two hundred and five and three", "add two hundred and five and three", map[string]any{"a": 205.0, "b": 3.0}},
+		{"add $a:Number and $b:Number", "add twenty and one", "add twenty and one", map[string]any{"a": 20.0, "b": 1.0}},
+		{"$n:Number minutes", "in twenty five minutes", "twenty five minutes", map[string]any{"n": 25.0}},
+		// Optional parameters.
+		{"turn on (the)? $room:Word? light", "turn on the light", "turn on the light", map[string]any{}},
+		{"turn on (the)? $room:Word? light", "turn on the hall light", "turn on the hall light", map[string]any{"room": "hall"}},
+		{"timer $n:Number? minutes", "timer minutes", "timer minutes", map[string]any{}},
+		// Custom types: enumeration with conversion, rejecting parse hook,
+		// nesting and a union.
+		{"paint it $c:Color", "paint it dark blue", "paint it dark blue", map[string]any{"c": "DARK_BLUE"}},
+		{"paint it $c:Color", "paint it purple", "", nil},
+		{"pick $n:Even", "pick 3 then pick 4", "pick 4", map[string]any{"n": 4.0}},
+		{"pick $n:Even (please)?", "pick twenty two please", "pick twenty two please", map[string]any{"n": 22.0}},
+		// 21 is rejected, so the next candidate, 20, is tried.
+		{"pick $n:Even", "pick twenty one", "pick twenty", map[string]any{"n": 20.0}},
+		{"pick $n:Even", "pick one", "", nil},
+		{"hello $p:FullName", "hello Ada Lovelace", "hello Ada Lovelace", map[string]any{"p": Params{
+			"first": {Type: TypeWord, Text: "Ada", Value: "Ada"},
+			"last":  {Type: TypeWord, Text: "Lovelace", Value: "Lovelace"},
+		}}},
+		{"greet $p:Person", "greet mister Alan Turing", "greet mister Alan Turing", map[string]any{"p": "Turing"}},
+		{"set $s:Setting", "set green", "set green", map[string]any{"s": "GREEN"}},
+		{"set $s:Setting", "set seven", "set seven", map[string]any{"s": 7.0}},
+		{"set $s:Setting", "set loud", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern+"/"+tt.text, func(t *testing.T) {
+			p, err := Compile(tt.pattern, types)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, ok := p.MatchString(tt.text)
+			if tt.want == "" {
+				if ok {
+					t.Fatalf("matched %q, want no match", m.Text)
+				}
+				return
+			}
+			if !ok {
+				t.Fatalf("no match, want %q", tt.want)
+			}
+			if m.Text != tt.want {
+				t.Errorf("matched %q, want %q", m.Text, tt.want)
+			}
+			if tt.params == nil {
+				tt.params = map[string]any{}
+			}
+			got := map[string]any{}
+			for name, v := range m.Params {
+				got[name] = v.Value
+			}
+			if !reflect.DeepEqual(got, tt.params) {
+				t.Errorf("params = %#v, want %#v", got, tt.params)
+			}
+		})
+	}
+}
+
+func TestFindBounds(t *testing.T) {
+	p := MustCompile("turn on $what:String", NewTypes())
+	u := Split("turn on the radio and turn on the light")
+	tests := []struct {
+		from, to int
+		want     string
+		ok       bool
+	}{
+		{0, 9, "turn on the radio and turn on the light", true},
+		{0, 4, "turn on the radio", true},
+		{1, 9, "turn on the light", true},
+		{1, 6, "", false},
+		{5, 9, "turn on the light", true},
+		{9, 9, "", false},
+		{-1, 9, "", false},
+	}
+	for _, tt := range tests {
+		m, ok := p.Find(u, tt.from, tt.to)
+		if ok != tt.ok || m.Text != tt.want {
+			t.Errorf("Find(%d, %d) = %q, %v; want %q, %v", tt.from, tt.to, m.Text, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	types := testTypes(t)
+	tests := []struct {
+		pattern string
+		pos     int
+		msg     string
+	}{
+		{"turn (on|off the light", 5, `unbalanced '('`},
+		{"turn on) the light", 7, `unbalanced ')'`},
+		{"go {up|down", 3, `unbalanced '{'`},
+		{"go (up}", 3, `unbalanced '('`},
+		{"set $n:Foo", 7, "unknown type Foo"},
+		{"set $ now", 4, "'$' without a parameter name"},
+		{"set $n now", 4, "has no type"},
+		{"set $n: now", 7, "no type name"},
+		{"from $x:Word to $x:Word", 16, "duplicate parameter name $x"},
+		{"turn ? on", 5, "'?' must follow"},
+		{"(a|)", 3, "empty alternative"},
+		{"()", 1, "empty alternative"},
+		{"turn (", 5, `unbalanced '('`},
+		{"turn (on|", 5, `unbalanced '('`},
+		{"", 0, "no words"},
+		{"(please)?", 0, "no words"},
+		{"...", 0, "no words"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) {
+			_, err := Compile(tt.pattern, types)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("error = %v, want a *SyntaxError", err)
+			}
+			if se.Pos != tt.pos || !strings.Contains(se.Msg, tt.msg) || se.Pattern != tt.pattern {
+				t.Errorf("error = %v; want position %d and %q", err, tt.pos, tt.msg)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("%q", tt.pattern)) {
+				t.Errorf("error %q does not name the pattern", err)
+			}
+		})
+	}
+}
+
+func TestTypesAdd(t *testing.T) {
+	types := testTypes(t)
+	tests := []struct {
+		typ  Type
+		want string
+	}{
+		{Type{Name: "Color", Pattern: "red"}, "already registered"},
+		{Type{Name: "Word", Pattern: "red"}, "already registered"},
+		{Type{Name: "bad name", Pattern: "red"}, "type name"},
+		{Type{Name: "Loop", Pattern: "$x:Loop"}, "unknown type Loop"},
+		{Type{Name: "Broken", Pattern: "(red"}, "type Broken: pattern"},
+	}
+	for _, tt := range tests {
+		err := types.Add(tt.typ)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Add(%s) = %v, want error containing %q", tt.typ.Name, err, tt.want)
+		}
+	}
+	if err := types.Union("Empty"); err == nil {
+		t.Error("Union without members succeeded")
+	}
+	if got := types.Names(); !reflect.DeepEqual(got, []string{"Color", "Even", "FullName", "Number", "Person", "Setting", "String", "Word"}) {
+		t.Errorf("Names() = %v", got)
+	}
+}
+
+func TestParams(t *testing.T) {
+	p := MustCompile("set $room:Word to $n:Number $c:Color?", testTypes(t))
+	m, ok := p.MatchString("set Hall to 21 red")
+	if !ok {
+		t.Fatal("no match")
+	}
+	if got := m.Params.Word("room"); got != "Hall" {
+		t.Errorf("Word(room) = %q", got)
+	}
+	if got := m.Params.Number("n"); got != 21 {
+		t.Errorf("Number(n) = %v", got)
+	}
+	if got, ok := As[string](m.Params, "c"); !ok || got != "RED" {
+		t.Errorf("As[string](c) = %q, %v", got, ok)
+	}
+	if _, ok := As[float64](m.Params, "c"); ok {
+		t.Error("As[float64] of a string succeeded")
+	}
+	if v, ok := m.Params.Get("room"); !ok || v != "Hall" {
+		t.Errorf("Get(room) = %v, %v", v, ok)
+	}
+	if m.Params.Has("missing") || m.Params.Number("missing") != 0 || m.Params.String("missing") != "" {
+		t.Error("a missing parameter looks set")
+	}
+	wantParams := []Param{{"room", "Word", false}, {"n", "Number", false}, {"c", "Color", true}}
+	if got := p.Params(); !reflect.DeepEqual(got, wantParams) {
+		t.Errorf("Params() = %v, want %v", got, wantParams)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"", nil},
+		{"  Hello,   World! ", []string{"Hello", "World"}},
+		{"what's the time", []string{"what's", "the", "time"}},
+		{"it costs 3.50, or 1,000 for -4", []string{"it", "costs", "3.50", "or", "1,000", "for", "-4"}},
+		{"twenty-five", []string{"twenty", "five"}},
+		{"end.", []string{"end"}},
+		{"'quoted'", []string{"quoted"}},
+		{"Straße naïve café", []string{"Straße", "naïve", "café"}},
+		{"日本 語", []string{"日本", "語"}},
+	}
+	for _, tt := range tests {
+		u := Split(tt.text)
+		var got []string
+		for _, tok := range u.Tokens {
+			got = append(got, tok.Text)
+			if tt.text[tok.Start:tok.End] != tok.Text {
+				t.Errorf("%q: token %q has offsets %d:%d", tt.text, tok.Text, tok.Start, tok.End)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Split(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseSpoken(t *testing.T) {
+	tests := []struct {
+		words string
+		want  float64
+		ok    bool
+	}{
+		{"zero", 0, true},
+		{"seven", 7, true},
+		{"thirteen", 13, true},
+		{"twenty", 20, true},
+		{"twenty five", 25, true},
+		{"one hundred", 100, true},
+		{"one hundred and two", 102, true},
+		{"nineteen hundred", 1900, true},
+		{"two thousand and twenty six", 2026, true},
+		{"three million four hundred thousand", 3400000, true},
+		{"three point five", 3.5, true},
+		{"point two five", 0.25, true},
+		{"minus four", -4, true},
+		{"negative one point zero five", -1.05, true},
+		{"five twenty", 0, false},
+		{"five five", 0, false},
+		{"twenty twenty", 0, false},
+		{"and two", 0, false},
+		{"one hundred and", 0, false},
+		{"thousand million", 0, false},
+		{"one thousand one million", 0, false},
+		{"three point", 0, false},
+		{"three point twenty", 0, false},
+		{"minus", 0, false},
+		{"zero five", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseSpoken(strings.Fields(tt.words))
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("parseSpoken(%q) = %v, %v; want %v, %v", tt.words, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestExpand(t *testing.T) {
+	types := testTypes(t)
+	tests := []struct {
+		pattern string
+		limit   int
+		phrases []string
+		words   []string
+		open    bool
+	}{
+		{"turn (on|off) (the)? light", 100,
+			[]string{"turn on the light", "turn on light", "turn off the light", "turn off light"},
+			[]string{"turn", "on", "off", "the", "light"}, false},
+		{"paint $c:Color", 100,
+			[]string{"paint red", "paint green", "paint blue", "paint dark blue"},
+			[]string{"paint", "red", "green", "blue", "dark"}, false},
+		{"turn (on|off) (the)? light", 3, nil, []string{"turn", "on", "off", "the", "light"}, false},
+		{"go {up|down}", 100, nil, []string{"go", "up", "down"}, false},
+		{"call $who:String", 100, nil, []string{"call"}, true},
+		{"turn * light", 100, nil, []string{"turn", "light"}, true},
+		{"wait $n:Number seconds", 100, nil, append([]string{"wait"}, append(numberVocabulary(), "seconds")...), false},
+	}
+	for _, tt := range tests {
+		e := MustCompile(tt.pattern, types).Expand(tt.limit)
+		if !reflect.DeepEqual(e.Phrases, tt.phrases) || !reflect.DeepEqual(e.Words, tt.words) || e.Open != tt.open {
+			t.Errorf("Expand(%q, %d) = %+v; want phrases %q, words %q, open %v", tt.pattern, tt.limit, e, tt.phrases, tt.words, tt.open)
+		}
+	}
+}
+
+// TestBacktrackingBudget: a pathological pattern gives up instead of
+// backtracking exponentially; an ordinary one on the same text still matches.
+func TestBacktrackingBudget(t *testing.T) {
+	text := strings.Repeat("a ", 80) + "end"
+	if m, ok := MustCompile("{a|a} {x|y}", NewTypes()).MatchString(text); ok {
+		t.Errorf("matched %q", m.Text)
+	}
+	if _, ok := MustCompile("{a} end", NewTypes()).MatchString(text); !ok {
+		t.Error("{a} end did not match")
+	}
+}

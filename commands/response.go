@@ -1,0 +1,67 @@
+package commands
+
+import (
+	"fmt"
+	"time"
+)
+
+// Status classifies a Response.
+type Status int
+
+const (
+	StatusNone     Status = iota // a plain answer
+	StatusSuccess                // the command did what was asked
+	StatusInfo                   // information, nothing was changed
+	StatusError                  // the command broke (error or panic)
+	StatusNotFound               // no command matched the utterance
+	StatusFailed                 // the command ran but could not do it
+)
+
+var statusNames = [...]string{"none", "success", "info", "error", "not-found", "failed"}
+
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// MarshalText encodes the status by name.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Response is an answer of a command; a command may send several.
+type Response struct {
+	Text           string
+	Voice          string // what to speak; Spoken falls back to Text
+	Status         Status
+	NeedsUserInput bool     // the answer is a question: listen again
+	Context        *Context // opened as a follow-up context when recorded
+	CloseContext   bool     // closes the innermost follow-up context when recorded
+
+	Command string    // set by Match.Invoke
+	ID      uint64    // set by Manager.Record, increasing from 1
+	Time    time.Time // set by Manager.Record
+}
+
+// Spoken is what to say aloud: Voice, or Text when Voice is empty.
+func (r Response) Spoken() string {
+	if r.Voice != "" {
+		return r.Voice
+	}
+	return r.Text
+}
+
+// NotFound is the answer when no command matched.
+func NotFound() Response {
+	return Response{Text: "Sorry, I didn't get that", Status: StatusNotFound}
+}
+
+// failure is the answer of a command whose handler failed or panicked.
+func failure(command string, err error) Response {
+	return Response{
+		Text:    fmt.Sprintf("The %s command failed: %v", command, err),
+		Voice:   fmt.Sprintf("Sorry, %s failed.", command),
+		Status:  StatusError,
+		Command: command,
+	}
+}

@@ -1,0 +1,131 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hark-assistant/hark/commands/pattern"
+)
+
+// compiled is a command with its pattern compiled.
+type compiled struct {
+	Command
+	pattern *pattern.Pattern
+}
+
+// commandSet is the commands of the root or of one context, in declaration
+// order, which is also their priority.
+type commandSet []compiled
+
+// compileSet checks and compiles cmds, reporting every problem at once.
+func compileSet(types *pattern.Types, cmds []Command) (commandSet, error) {
+	var errs []error
+	names := map[string]bool{}
+	patterns := map[string]string{}
+	set := make(commandSet, 0, len(cmds))
+	for i, c := range cmds {
+		if c.Name == "" {
+			errs = append(errs, fmt.Errorf("command #%d (pattern %q) has no name", i+1, c.Pattern))
+			continue
+		}
+		if names[c.Name] {
+			errs = append(errs, fmt.Errorf("command %s is declared twice", c.Name))
+		}
+		names[c.Name] = true
+		if c.Handler == nil {
+			errs = append(errs, fmt.Errorf("command %s has no handler", c.Name))
+		}
+		p, err := pattern.Compile(c.Pattern, types)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("command %s: %w", c.Name, err))
+			continue
+		}
+		key := strings.Join(strings.Fields(strings.ToLower(c.Pattern)), " ")
+		if other, dup := patterns[key]; dup {
+			errs = append(errs, fmt.Errorf("commands %s and %s have the same pattern %q", other, c.Name, c.Pattern))
+		}
+		patterns[key] = c.Name
+		set = append(set, compiled{Command: c, pattern: p})
+	}
+	return set, errors.Join(errs...)
+}
+
+// connectors join commands in one utterance ("… and what time is it"); they
+// are dropped at the edge of a stretch left over next to a matched command,
+// so an open slot there does not end in "and".
+var connectors = map[string]bool{"and": true, "then": true}
+
+// find returns every command in u, in spoken order. The earliest-declared
+// command that matches anywhere in the stretch wins it; the words before
+// and after its match are searched again for the others. A match that runs
+// over a connector followed directly by another command is cut there, so
+// "note buy milk and what time is it" is two commands whatever their order.
+func (s commandSet) find(u pattern.Utterance, extra Params) []Match {
+	var out []Match
+	var search func(from, to int)
+	search = func(from, to int) {
+		for from < to && connectors[u.Tokens[from].Norm] {
+			from++
+		}
+		for to > from && connectors[u.Tokens[to-1].Norm] {
+			to--
+		}
+		if from >= to {
+			return
+		}
+		for _, c := range s {
+			pm, ok := c.pattern.Find(u, from, to)
+			if !ok {
+				continue
+			}
+			pm = s.cutAtNextCommand(c, pm, u, to)
+			search(from, pm.Start)
+			out = append(out, newMatch(c, pm, extra))
+			search(pm.End, to)
+			return
+		}
+	}
+	search(0, len(u.Tokens))
+	return out
+}
+
+// cutAtNextCommand shortens pm, a match of c, to end before the first
+// connectors inside it ("and", "and then") that a command starts right
+// after, provided c still matches from the same word up to there.
+func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utterance, to int) pattern.Match {
+	for j := pm.Start + 1; j < pm.End-1; j++ {
+		next := j
+		for next < pm.End && connectors[u.Tokens[next].Norm] {
+			next++
+		}
+		if next == j || next == pm.End || !s.startsAt(u, next, to) {
+			continue
+		}
+		if short, ok := c.pattern.Find(u, pm.Start, j); ok && short.Start == pm.Start {
+			return short
+		}
+	}
+	return pm
+}
+
+// startsAt reports whether some command matches from word at on.
+func (s commandSet) startsAt(u pattern.Utterance, at, to int) bool {
+	for _, c := range s {
+		if pm, ok := c.pattern.Find(u, at, to); ok && pm.Start == at {
+			return true
+		}
+	}
+	return false
+}
+
+func newMatch(c compiled, pm pattern.Match, extra Params) Match {
+	params := Params{}
+	for k, v := range extra {
+		params[k] = v
+	}
+	for k, v := range pm.Params {
+		params[k] = v
+	}
+	return Match{Command: c.Name, Text: pm.Text, Params: params, Kind: c.Kind, handler: c.Handler}
+}
