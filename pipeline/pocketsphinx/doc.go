@@ -1,0 +1,34 @@
+// Package pocketsphinx is a pipeline.Recognizer backed by CMU PocketSphinx,
+// the second recognition engine next to Vosk.
+//
+// It exists for two reasons: Vosk publishes no armv6 build, so a Pi Zero or
+// Pi 1 (building natively on the device) needs an engine it can compile; and
+// PocketSphinx has a real English model that installs offline (Debian's
+// pocketsphinx-en-us), so tests decode real speech end to end.
+//
+// The decoder needs cgo and is compiled only with the pocketsphinx build
+// tag, so a Vosk-only binary does not link it:
+//
+//	apt-get install libpocketsphinx-dev pocketsphinx-en-us
+//	go build -tags pocketsphinx ./...   # cgo finds it with pkg-config pocketsphinx
+//
+// Built for Debian's 0.8+5prealpha library. What needs no cgo is always
+// built: FindModel (locating the model files), Words and JSGF (turning the
+// phrases the command manager exports into a grammar).
+//
+// SetGrammar restricts decoding to the phrases: each is normalised (lower
+// case, punctuation dropped, numbers spelled out), a phrase with a word the
+// dictionary lacks is dropped with a logged warning, and the rest become one
+// JSGF rule of alternatives. Open decoding with the en-us language model is
+// far weaker: on espeak-ng commands it got none of seven right, the grammar
+// all seven. BenchmarkPocketSphinxFinal reports latency, real-time factor
+// and accuracy (35 of 35 espeak-ng commands in five voices and rates).
+//
+// PocketSphinx 0.8 adapts its cepstral mean normalisation only at the end of
+// an utterance, so a fresh decoder's first utterance is decoded with a fixed
+// initial estimate and misheard far more often; the Recognizer decodes that
+// one utterance a second time, adapted.
+//
+// The library's own warnings and errors go to slog.Default: its log hook is
+// process-wide, not per decoder.
+package pocketsphinx

@@ -1,0 +1,115 @@
+//go:build pocketsphinx
+
+package pocketsphinx
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// commands are the espeak-ng utterances of the real-speech test and benchmark.
+var commands = []string{
+	"turn on the kitchen light",
+	"what time is it",
+	"set a timer for five minutes",
+	"turn off the bedroom light",
+	"what can i say",
+	"repeat that",
+	"stop",
+}
+
+// speak renders text with espeak-ng and converts it with sox to 16 kHz mono
+// S16LE; it returns the samples without the WAV header.
+func speak(tb testing.TB, dir, text string, espeakArgs ...string) []byte {
+	tb.Helper()
+	for _, bin := range []string{"espeak-ng", "sox"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			tb.Fatalf("%s not found (%v): run `make setup`", bin, err)
+		}
+	}
+	name := strings.ReplaceAll(strings.Join(append(espeakArgs, text), " "), " ", "_")
+	raw, wav := filepath.Join(dir, name+".espeak.wav"), filepath.Join(dir, name+".wav")
+	if out, err := exec.Command("espeak-ng", append(append([]string{"-w", raw}, espeakArgs...), text)...).CombinedOutput(); err != nil {
+		tb.Fatalf("espeak-ng %q: %v\n%s", text, err, out)
+	}
+	if out, err := exec.Command("sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", wav).CombinedOutput(); err != nil {
+		tb.Fatalf("sox %s: %v\n%s", raw, err, out)
+	}
+	data, err := os.ReadFile(wav)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pcmOf(tb, data)
+}
+
+// pcmOf checks the canonical 44-byte header sox writes for 16 kHz mono
+// 16-bit PCM and returns the samples after it.
+func pcmOf(tb testing.TB, wav []byte) []byte {
+	tb.Helper()
+	le := binary.LittleEndian
+	if len(wav) < 44 || !bytes.Equal(wav[0:4], []byte("RIFF")) || !bytes.Equal(wav[8:16], []byte("WAVEfmt ")) ||
+		le.Uint16(wav[20:]) != 1 || le.Uint16(wav[22:]) != 1 || le.Uint32(wav[24:]) != 16000 ||
+		le.Uint16(wav[34:]) != 16 || !bytes.Equal(wav[36:40], []byte("data")) {
+		tb.Fatalf("not a 44-byte-header 16 kHz mono 16-bit PCM WAV: % x", wav[:min(len(wav), 44)])
+	}
+	n := int(le.Uint32(wav[40:]))
+	if n > len(wav)-44 {
+		n = len(wav) - 44
+	}
+	return wav[44 : 44+n]
+}
+
+// recognise feeds pcm in 100 ms chunks, as capture does, and returns Final's text.
+func recognise(tb testing.TB, r *Recognizer, pcm []byte) string {
+	tb.Helper()
+	const chunk = 3200
+	for len(pcm) > 0 {
+		n := min(chunk, len(pcm))
+		if _, err := r.Accept(pcm[:n]); err != nil {
+			tb.Fatal(err)
+		}
+		pcm = pcm[n:]
+	}
+	res, err := r.Final()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Text
+}
+
+func newRecognizer(tb testing.TB, cfg Config) *Recognizer {
+	tb.Helper()
+	r, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
+func TestRealSpeechGrammar(t *testing.T) {
+	dir := t.TempDir()
+	r := newRecognizer(t, Config{})
+	if err := r.SetGrammar(commands); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range commands {
+		t.Run(want, func(t *testing.T) {
+			if got := recognise(t, r, speak(t, dir, want)); got != want {
+				t.Errorf("recognised %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func writeFile(tb testing.TB, path, content string) {
+	tb.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
