@@ -1,0 +1,84 @@
+package audio
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// period is one 10 ms device period, as the null backend delivers.
+var benchPeriod = ramp(0, 160)
+
+// BenchmarkCaptureCallback measures the device callback: copy one period
+// into the ring (which the reader drains).
+func BenchmarkCaptureCallback(b *testing.B) {
+	c := &Capture{ring: newRing(durationBytes(2 * time.Second))}
+	out := make([]byte, len(benchPeriod))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchPeriod)))
+	for b.Loop() {
+		c.onData(benchPeriod)
+		c.ring.readInto(out)
+	}
+	if c.Overruns() != 0 {
+		b.Fatal("overruns")
+	}
+}
+
+// signalRecognizer tells each Accept on a channel.
+type signalRecognizer struct{ accepted chan int }
+
+func (r signalRecognizer) Accept(pcm []byte) (bool, error) { r.accepted <- len(pcm); return false, nil }
+func (signalRecognizer) Partial() string                   { return "" }
+func (signalRecognizer) Final() (pipeline.Result, error)   { return pipeline.Result{}, nil }
+func (signalRecognizer) Reset() error                      { return nil }
+func (signalRecognizer) SetGrammar([]string) error         { return nil }
+func (signalRecognizer) Close() error                      { return nil }
+
+// BenchmarkCaptureToRecognizer measures one period's whole way while the
+// button is down: device callback → ring → Capture.Read → PTT → Accept,
+// including the hand-offs between goroutines. x-realtime is how many times
+// faster than the audio lasts that is.
+func BenchmarkCaptureToRecognizer(b *testing.B) {
+	devices := newFakeDevices()
+	c, err := newCapture(CaptureConfig{Clock: newFakeClock(), Logger: testLoggerB(b)}, devices.open)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	mic := <-devices.opened
+	rec := signalRecognizer{make(chan int, 1)}
+	p := NewPTT(c, rec, PTTConfig{PreRoll: -1, MaxUtterance: 1000 * time.Hour, Logger: testLoggerB(b)})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.Run(ctx)
+	p.Down()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchPeriod)))
+	start := time.Now()
+	for b.Loop() {
+		mic.deliver(benchPeriod)
+		for got := 0; got < len(benchPeriod); {
+			got += <-rec.accepted
+		}
+	}
+	b.ReportMetric(float64(b.N)*float64(bytesDuration(len(benchPeriod)))/float64(time.Since(start)), "x-realtime")
+	if c.Overruns() != 0 {
+		b.Fatal("overruns")
+	}
+}
+
+// BenchmarkConvert48kStereo converts one second of 48 kHz stereo; the
+// realtime metric says how many times faster than real time that is.
+func BenchmarkConvert48kStereo(b *testing.B) {
+	pcm := encodeS16(tone(1000, 48000, 48000, 10000), 2)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(pcm)))
+	start := time.Now()
+	for b.Loop() {
+		convert(pcm, 2, 48000)
+	}
+	b.ReportMetric(float64(b.N)*float64(time.Second)/float64(time.Since(start)), "x-realtime")
+}

@@ -1,0 +1,283 @@
+package audio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// CaptureConfig chooses and tunes a capture device. Zero values mean the
+// defaults given per field.
+type CaptureConfig struct {
+	// Backend is "" (try pulseaudio, alsa, jack in turn), or one of
+	// "pulseaudio", "alsa", "jack", "null" (a silent test device).
+	Backend string
+	// Device is "" for the backend's default capture device, a decimal
+	// index into the capture list of ListDevices, or a device name (exact,
+	// or a case-insensitive substring matching one device).
+	Device string
+	// Buffer is how much audio the ring between the device callback and
+	// Read holds before overrunning. Default 2 s.
+	Buffer time.Duration
+	// StallTimeout: a device that delivers nothing for this long is
+	// considered lost; it is noticed within twice this. Default 500 ms.
+	StallTimeout time.Duration
+	// RetryMin and RetryMax bound the backoff between attempts to reopen a
+	// lost device. Defaults 250 ms and 5 s.
+	RetryMin, RetryMax time.Duration
+	// OnEvent receives DeviceLost, DeviceRestored and Overrun events, one
+	// at a time, from the goroutine watching the device. It must not block
+	// for long.
+	OnEvent func(Event)
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Clock defaults to the system clock.
+	Clock Clock
+}
+
+func (c *CaptureConfig) setDefaults() {
+	if c.Buffer <= 0 {
+		c.Buffer = 2 * time.Second
+	}
+	if c.StallTimeout <= 0 {
+		c.StallTimeout = 500 * time.Millisecond
+	}
+	if c.RetryMin <= 0 {
+		c.RetryMin = 250 * time.Millisecond
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = 5 * time.Second
+	}
+	c.RetryMax = max(c.RetryMax, c.RetryMin)
+	if c.OnEvent == nil {
+		c.OnEvent = func(Event) {}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Clock == nil {
+		c.Clock = systemClock{}
+	}
+}
+
+// failure is the report of a device that stopped on its own; live tells
+// which device it was.
+type failure struct {
+	live *atomic.Bool
+	err  error
+}
+
+// ErrStalled is the DeviceLost error of a device that stopped delivering
+// audio without saying why.
+var ErrStalled = errors.New("no audio delivered")
+
+// device is an open capture device. It calls the data function passed to
+// its opener from its own thread and the stop function if it stops on its
+// own (unplugged, backend error).
+type device interface {
+	Close() error
+}
+
+// opener opens the configured device, returning it and its name. data
+// receives 16 kHz mono S16LE periods; it never blocks and never allocates.
+type opener func(data func(pcm []byte), stopped func(error)) (device, string, error)
+
+// Capture is a Source reading a capture device. It watches the device and,
+// when it is lost, reports DeviceLost and reopens it with backoff until it
+// returns, reporting DeviceRestored.
+type Capture struct {
+	cfg    CaptureConfig
+	open   opener
+	ring   *ring
+	frames atomic.Uint64 // periods delivered, for stall detection
+	// seen is frames as last checked by the watcher (or just before the
+	// device was opened); only the watcher touches it once running.
+	seen uint64
+
+	failed chan failure // a device stopped on its own
+	done   chan struct{}
+	closed chan struct{}
+	once   sync.Once
+
+	mu   sync.Mutex // guards dev, live and name
+	dev  device
+	live *atomic.Bool // the current device's: cleared before it is closed on purpose
+	name string
+
+	release func() // frees what the opener holds, after the device is closed
+}
+
+func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
+	cfg.setDefaults()
+	c := &Capture{
+		cfg:    cfg,
+		open:   open,
+		ring:   newRing(durationBytes(cfg.Buffer)),
+		failed: make(chan failure, 1),
+		done:   make(chan struct{}),
+		closed: make(chan struct{}),
+	}
+	if err := c.reopen(); err != nil {
+		return nil, err
+	}
+	go c.watch()
+	return c, nil
+}
+
+// onData is the device callback: it copies into the ring and counts.
+func (c *Capture) onData(pcm []byte) {
+	c.frames.Add(1)
+	c.ring.write(pcm)
+}
+
+// reopen opens the device and makes it current.
+func (c *Capture) reopen() error {
+	c.seen = c.frames.Load() // before opening, so the first period counts
+	live := new(atomic.Bool)
+	live.Store(true)
+	stopped := func(err error) {
+		if !live.Load() {
+			return // we closed it
+		}
+		select {
+		case c.failed <- failure{live, err}:
+		default:
+		}
+	}
+	dev, name, err := c.open(c.onData, stopped)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.dev, c.live, c.name = dev, live, name
+	c.mu.Unlock()
+	return nil
+}
+
+// closeDevice closes the current device, if any.
+func (c *Capture) closeDevice() {
+	c.mu.Lock()
+	dev, live := c.dev, c.live
+	c.dev = nil
+	c.mu.Unlock()
+	if dev == nil {
+		return
+	}
+	live.Store(false)
+	if err := dev.Close(); err != nil {
+		c.cfg.Logger.Warn("closing capture device", "device", c.Device(), "err", err)
+	}
+}
+
+// Device names the device being captured (or last captured).
+func (c *Capture) Device() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.name
+}
+
+// watch detects lost devices and overruns until Close.
+func (c *Capture) watch() {
+	defer close(c.done)
+	var reported uint64
+	for {
+		var lost error
+		select {
+		case <-c.closed:
+			return
+		case f := <-c.failed:
+			c.mu.Lock()
+			current := f.live == c.live
+			c.mu.Unlock()
+			if !current {
+				continue // a late word from a device already replaced
+			}
+			lost = f.err
+		case <-c.cfg.Clock.After(c.cfg.StallTimeout):
+			if n := c.ring.overruns.Load(); n != reported {
+				c.report(Event{Kind: Overrun, Device: c.Device(), Count: n - reported})
+				reported = n
+			}
+			if f := c.frames.Load(); f != c.seen {
+				c.seen = f
+				continue
+			}
+			lost = fmt.Errorf("%w for %v", ErrStalled, c.cfg.StallTimeout)
+		}
+		c.closeDevice()
+		c.report(Event{Kind: DeviceLost, Device: c.Device(), Err: lost})
+		if !c.recover() {
+			return
+		}
+		c.report(Event{Kind: DeviceRestored, Device: c.Device()})
+	}
+}
+
+// recover reopens the device with backoff until it opens (true) or the
+// capture is closed (false).
+func (c *Capture) recover() bool {
+	wait := c.cfg.RetryMin
+	for {
+		err := c.reopen()
+		if err == nil {
+			return true
+		}
+		c.cfg.Logger.Debug("reopening capture device", "err", err, "retry in", wait)
+		select {
+		case <-c.closed:
+			return false
+		case <-c.cfg.Clock.After(wait):
+		}
+		wait = min(2*wait, c.cfg.RetryMax)
+	}
+}
+
+func (c *Capture) report(e Event) {
+	if e.Kind == DeviceRestored {
+		c.cfg.Logger.Info(e.String())
+	} else {
+		c.cfg.Logger.Warn(e.String())
+	}
+	c.cfg.OnEvent(e)
+}
+
+// Read implements Source. It blocks while the device is lost.
+func (c *Capture) Read(ctx context.Context, p []byte) (int, error) {
+	if len(p) < 2 {
+		return 0, io.ErrShortBuffer
+	}
+	for {
+		if n := c.ring.readInto(p); n > 0 {
+			return n, nil
+		}
+		select {
+		case <-c.ring.ready:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-c.closed:
+			return 0, ErrClosed
+		}
+	}
+}
+
+// Overruns is how many device periods were dropped because the reader fell
+// behind.
+func (c *Capture) Overruns() uint64 { return c.ring.overruns.Load() }
+
+// Close stops watching and closes the device.
+func (c *Capture) Close() error {
+	c.once.Do(func() {
+		close(c.closed)
+		<-c.done
+		c.closeDevice()
+		if c.release != nil {
+			c.release()
+		}
+	})
+	return nil
+}

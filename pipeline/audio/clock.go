@@ -1,0 +1,33 @@
+package audio
+
+import (
+	"time"
+
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// Clock is the time source of Capture (stall detection, reopen backoff)
+// and of paced sources. Tests inject a fake one.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// bytesPerSecond is the size of one second of Hark audio.
+const bytesPerSecond = 2 * pipeline.SampleRate
+
+// durationBytes is the even number of bytes holding d of audio.
+func durationBytes(d time.Duration) int {
+	whole, frac := d/time.Second, d%time.Second // split so long durations do not overflow
+	return int(int64(whole)*bytesPerSecond+int64(frac)*bytesPerSecond/int64(time.Second)) &^ 1
+}
+
+// bytesDuration is how long n bytes of audio last.
+func bytesDuration(n int) time.Duration {
+	return time.Duration(int64(n) * int64(time.Second) / bytesPerSecond)
+}

@@ -1,0 +1,30 @@
+// Package audio captures microphone audio and gates it into a recognizer by
+// a push-to-talk button.
+//
+// All audio here is Hark audio: 16 kHz, mono, signed 16-bit little-endian
+// (pipeline.SampleRate). A Source produces it:
+//
+//   - Capture reads a capture device through miniaudio (malgo). The device
+//     callback only copies into a bounded ring buffer: it never blocks and
+//     never allocates, and when the reader falls behind whole periods are
+//     dropped and counted (Overrun events) rather than stalling capture.
+//     Capture watches the device: one that reports an error or delivers
+//     nothing for StallTimeout is reported (DeviceLost) and reopened with
+//     backoff until it returns (DeviceRestored).
+//   - PCMSource plays audio from memory or a WAV file (OpenWAV), as fast as
+//     it is read or paced like a microphone.
+//
+// ParseWAV and ReadWAV validate WAV files and convert 16-bit PCM of other
+// rates and channel counts; anything else is a *WAVError naming the file
+// and the problem.
+//
+// PTT reads a Source all the time. While the button is up it keeps the last
+// PreRoll of audio; Down feeds that pre-roll and then live audio to the
+// recognizer while the person speaks, so decoding overlaps speech; Up
+// flushes and returns the final result. An utterance reaching MaxUtterance
+// is ended with a MaxLength event. SetMuted discards audio while Hark
+// speaks, so it does not hear itself.
+//
+// ListDevices lists the capture and playback devices of a backend; the null
+// backend offers silent devices for tests on machines without a sound card.
+package audio

@@ -1,0 +1,170 @@
+package audio
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNullBackendCaptureDelivers opens a real miniaudio device on the null
+// backend (no sound card needed) and reads audio from it.
+func TestNullBackendCaptureDelivers(t *testing.T) {
+	var events []Event
+	c, err := OpenCapture(CaptureConfig{Backend: "null", OnEvent: func(e Event) { events = append(events, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if !strings.Contains(strings.ToLower(c.Device()), "null") {
+		t.Errorf("Device() = %q, want the null capture device", c.Device())
+	}
+	// A safety net against a hang, not a timing assertion.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const want = 3 * realtimeChunk // 30 ms
+	buf := make([]byte, 4096)
+	got := 0
+	for got < want {
+		n, err := c.Read(ctx, buf)
+		if err != nil {
+			t.Fatalf("Read after %d bytes: %v", got, err)
+		}
+		if n%2 != 0 {
+			t.Fatalf("Read returned %d bytes, not whole samples", n)
+		}
+		got += n
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Read(ctx, buf); err != ErrClosed {
+		t.Errorf("Read after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestOpenCaptureErrorsNameTheProblem(t *testing.T) {
+	tests := []struct {
+		cfg  CaptureConfig
+		want []string
+	}{
+		{CaptureConfig{Backend: "bogus"}, []string{`"bogus"`, "unknown audio backend"}},
+		{CaptureConfig{Backend: "null", Device: "7"}, []string{"index 7 out of range", "null"}},
+		{CaptureConfig{Backend: "null", Device: "no such mic"}, []string{`"no such mic"`, "null", "NULL Capture Device"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cfg.Backend+"/"+tt.cfg.Device, func(t *testing.T) {
+			c, err := OpenCapture(tt.cfg)
+			if err == nil {
+				c.Close()
+				t.Fatal("OpenCapture succeeded, want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestListDevicesNull(t *testing.T) {
+	d, err := ListDevices("null")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Backend != "null" || len(d.Capture) == 0 || len(d.Playback) == 0 {
+		t.Fatalf("ListDevices(null) = %+v, want a capture and a playback device", d)
+	}
+	// Choosing by index and by name both open the listed device.
+	for _, want := range []string{"0", d.Capture[0].Name, strings.ToUpper(d.Capture[0].Name[:4])} {
+		c, err := OpenCapture(CaptureConfig{Backend: "null", Device: want})
+		if err != nil {
+			t.Errorf("OpenCapture(Device: %q): %v", want, err)
+			continue
+		}
+		if c.Device() != d.Capture[0].Name {
+			t.Errorf("OpenCapture(Device: %q) opened %q, want %q", want, c.Device(), d.Capture[0].Name)
+		}
+		c.Close()
+	}
+}
+
+// The null backend delivers 10 ms periods: 160 frames of 16 kHz mono S16LE.
+func TestNullBackendPeriods(t *testing.T) {
+	ctx, err := initContext("null", testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.free()
+	periods := make(chan int, 1)
+	open := ctx.opener("")
+	c, err := newCapture(CaptureConfig{Logger: testLogger(t)}, func(data func([]byte), stopped func(error)) (device, string, error) {
+		return open(func(pcm []byte) {
+			select {
+			case periods <- len(pcm):
+			default:
+			}
+			data(pcm)
+		}, stopped)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if n := <-periods; n != 320 {
+		t.Errorf("period of %d bytes, want 320 (160 frames)", n)
+	}
+}
+
+// A real miniaudio device that stops under Capture (as an unplugged one
+// does) is reported lost, reopened and read again.
+func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
+	ctx, err := initContext("null", testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.free()
+	devices := make(chan *malgoDevice, 4)
+	open := ctx.opener("")
+	events := make(chan Event, 4)
+	c, err := newCapture(CaptureConfig{Logger: testLogger(t), OnEvent: func(e Event) { events <- e }},
+		func(data func([]byte), stopped func(error)) (device, string, error) {
+			d, name, err := open(data, stopped)
+			if err == nil {
+				devices <- d.(*malgoDevice)
+			}
+			return d, name, err
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	read := func() {
+		t.Helper()
+		buf := make([]byte, 320)
+		for got := 0; got < len(buf); {
+			n, err := c.Read(context.Background(), buf[got:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got += n
+		}
+	}
+	read()
+	first := <-devices
+	if err := first.dev.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if e := <-events; e.Kind != DeviceLost || !errors.Is(e.Err, errDeviceStopped) {
+		t.Fatalf("event %v, want DeviceLost for the stopped device", e)
+	}
+	if e := <-events; e.Kind != DeviceRestored {
+		t.Fatalf("event %v, want DeviceRestored", e)
+	}
+	<-devices
+	// Drain what the first device left, then read from the second.
+	c.ring.readInto(make([]byte, durationBytes(2*time.Second)))
+	read()
+}

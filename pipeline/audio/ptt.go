@@ -1,0 +1,336 @@
+package audio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// PTTConfig tunes push-to-talk. Zero values mean the defaults given per
+// field.
+type PTTConfig struct {
+	// PreRoll is how much audio from just before the button went down is
+	// fed first, so a syllable said a moment early is not lost. Default
+	// 500 ms; negative means none.
+	PreRoll time.Duration
+	// MaxUtterance ends an utterance that runs this long, with a MaxLength
+	// event. Default 10 s.
+	MaxUtterance time.Duration
+	// OnEvent receives MaxLength events from Run's goroutine. It must not
+	// block for long.
+	OnEvent func(Event)
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Errors of PTT's methods.
+var (
+	ErrNotRunning   = errors.New("push-to-talk is not running")
+	ErrNotListening = errors.New("push-to-talk: button is not down")
+	ErrRunning      = errors.New("push-to-talk is already running")
+)
+
+// chunkSize is the reader's buffer: 100 ms, far more than a device period.
+const chunkSize = bytesPerSecond / 10
+
+// PTT gates a Source into a Recognizer by a push-to-talk button. Run reads
+// the source all the time, keeping the pre-roll while the button is up;
+// Down starts an utterance, streaming pre-roll and live audio to the
+// recognizer while the person speaks; Up flushes it and returns the result.
+//
+// The recognizer belongs to Run's goroutine while Run runs: use SetGrammar
+// here rather than on the recognizer.
+type PTT struct {
+	src Source
+	rec pipeline.Recognizer
+	cfg PTTConfig
+
+	ctl     chan request
+	running atomic.Bool   // Run has been called
+	stopped chan struct{} // closed when Run returns
+
+	// Owned by Run's goroutine.
+	pre    *history
+	max    int // bytes in the longest utterance
+	muted  bool
+	active bool            // the button is down
+	over   bool            // the utterance hit the maximum length and has its result
+	fed    int             // bytes fed into the current utterance
+	result pipeline.Result // the result of an utterance that is over
+	err    error           // the first error of the current utterance
+}
+
+// NewPTT returns a push-to-talk gate from src into rec; start it with Run.
+func NewPTT(src Source, rec pipeline.Recognizer, cfg PTTConfig) *PTT {
+	switch {
+	case cfg.PreRoll == 0:
+		cfg.PreRoll = 500 * time.Millisecond
+	case cfg.PreRoll < 0:
+		cfg.PreRoll = 0
+	}
+	if cfg.MaxUtterance <= 0 {
+		cfg.MaxUtterance = 10 * time.Second
+	}
+	if cfg.OnEvent == nil {
+		cfg.OnEvent = func(Event) {}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &PTT{
+		src:     src,
+		rec:     rec,
+		cfg:     cfg,
+		ctl:     make(chan request),
+		stopped: make(chan struct{}),
+		pre:     newHistory(durationBytes(cfg.PreRoll)),
+		max:     max(2, durationBytes(cfg.MaxUtterance)),
+	}
+}
+
+type requestKind int
+
+const (
+	reqDown requestKind = iota
+	reqUp
+	reqMute
+	reqUnmute
+	reqGrammar
+)
+
+type request struct {
+	kind    requestKind
+	phrases []string
+	reply   chan response
+}
+
+type response struct {
+	result pipeline.Result
+	err    error
+}
+
+// chunk is a buffer passed from the reader to Run's loop and back, so the
+// audio path allocates nothing per chunk.
+type chunk struct {
+	data []byte
+	n    int
+	err  error
+}
+
+// Run reads the source and serves Down, Up, SetMuted and SetGrammar until
+// ctx is done; then it returns nil. If the source ends (io.EOF) Run goes on
+// serving with no more audio; any other source error ends Run with that
+// error. Run may be called once.
+func (p *PTT) Run(ctx context.Context) error {
+	if !p.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer close(p.stopped)
+	ctx, cancel := context.WithCancel(ctx)
+	free, full := make(chan *chunk, 2), make(chan *chunk)
+	for range cap(free) {
+		free <- &chunk{data: make([]byte, chunkSize)}
+	}
+	readerDone := make(chan struct{})
+	go p.read(ctx, free, full, readerDone)
+	defer func() {
+		cancel()
+		<-readerDone
+	}()
+
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case c := <-full:
+			if err := p.take(c, free); err != nil {
+				if err != io.EOF {
+					return err
+				}
+				full = nil // the source is exhausted; keep serving requests
+			}
+		case r := <-p.ctl:
+			r.reply <- p.serve(r, full, free)
+		}
+	}
+}
+
+// read moves audio from the source to Run's loop until the source fails or
+// ctx is done.
+func (p *PTT) read(ctx context.Context, free chan *chunk, full chan<- *chunk, done chan<- struct{}) {
+	defer close(done)
+	for {
+		var c *chunk
+		select {
+		case c = <-free:
+		case <-ctx.Done():
+			return
+		}
+		c.n, c.err = p.src.Read(ctx, c.data)
+		select {
+		case full <- c:
+		case <-ctx.Done():
+			return
+		}
+		if c.err != nil {
+			return
+		}
+	}
+}
+
+// take handles one chunk from the reader and returns it to the free list.
+// It returns the source's error, if the chunk carries one.
+func (p *PTT) take(c *chunk, free chan<- *chunk) error {
+	p.audio(c.data[:c.n])
+	err := c.err
+	free <- c
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		if err == io.EOF {
+			p.cfg.Logger.Debug("audio source ended")
+			return err
+		}
+		return fmt.Errorf("audio source: %w", err)
+	}
+	return nil
+}
+
+// audio routes captured audio by the state of the button.
+func (p *PTT) audio(pcm []byte) {
+	switch {
+	case len(pcm) == 0, p.muted:
+		// Discarded: while Hark speaks the microphone hears Hark.
+	case !p.active:
+		p.pre.write(pcm)
+	case !p.over:
+		p.feed(pcm)
+	}
+}
+
+// feed passes pcm to the recognizer, ending the utterance at the maximum
+// length.
+func (p *PTT) feed(pcm []byte) {
+	if p.err != nil || p.over {
+		return
+	}
+	if room := p.max - p.fed; len(pcm) > room {
+		pcm = pcm[:room]
+	}
+	if len(pcm) > 0 {
+		if _, err := p.rec.Accept(pcm); err != nil {
+			p.err = fmt.Errorf("recognizer: %w", err)
+			return
+		}
+		p.fed += len(pcm)
+	}
+	if p.fed >= p.max {
+		p.result, p.err = p.rec.Final()
+		p.over = true
+		e := Event{Kind: MaxLength, Length: bytesDuration(p.fed)}
+		p.cfg.Logger.Info(e.String())
+		p.cfg.OnEvent(e)
+	}
+}
+
+// serve handles one request on Run's goroutine.
+func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) response {
+	switch r.kind {
+	case reqDown:
+		if p.active {
+			return response{}
+		}
+		p.active, p.over, p.fed, p.err, p.result = true, false, 0, nil, pipeline.Result{}
+		older, newer := p.pre.contents()
+		p.feed(older)
+		p.feed(newer)
+		p.pre.reset()
+		return response{}
+	case reqUp:
+		if !p.active {
+			return response{err: ErrNotListening}
+		}
+		p.drain(full, free)
+		p.active = false
+		if !p.over && p.err == nil {
+			p.result, p.err = p.rec.Final()
+		}
+		if p.err != nil {
+			if err := p.rec.Reset(); err != nil {
+				p.cfg.Logger.Warn("resetting recognizer", "err", err)
+			}
+			return response{err: p.err}
+		}
+		return response{result: p.result}
+	case reqMute:
+		p.muted = true
+		p.pre.reset()
+		return response{}
+	case reqUnmute:
+		p.muted = false
+		return response{}
+	case reqGrammar:
+		return response{err: p.rec.SetGrammar(r.phrases)}
+	}
+	panic(fmt.Sprintf("audio: unknown request %d", r.kind))
+}
+
+// drain feeds audio the reader has already handed over, so the end of the
+// speech is not cut.
+func (p *PTT) drain(full <-chan *chunk, free chan<- *chunk) {
+	for {
+		select {
+		case c := <-full:
+			if err := p.take(c, free); err != nil {
+				return
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (p *PTT) do(r request) response {
+	r.reply = make(chan response, 1)
+	select {
+	case p.ctl <- r:
+		return <-r.reply
+	case <-p.stopped:
+		return response{err: ErrNotRunning}
+	}
+}
+
+// Down starts an utterance: the pre-roll and then live audio stream to the
+// recognizer until Up. Down while down does nothing. It waits for Run to be
+// running and fails with ErrNotRunning once Run has returned.
+func (p *PTT) Down() error { return p.do(request{kind: reqDown}).err }
+
+// Up ends the utterance and returns the recognizer's final result. After a
+// MaxLength event it returns the result taken at the maximum length. Up
+// without Down fails with ErrNotListening.
+func (p *PTT) Up() (pipeline.Result, error) {
+	r := p.do(request{kind: reqUp})
+	return r.result, r.err
+}
+
+// SetMuted discards microphone audio while muted is true (set it while Hark
+// speaks, so Hark does not hear itself). Muting also empties the pre-roll.
+// Mute is independent of the button: audio is discarded even while it is
+// down, so stop speech and unmute when the person presses it.
+func (p *PTT) SetMuted(muted bool) error {
+	kind := reqUnmute
+	if muted {
+		kind = reqMute
+	}
+	return p.do(request{kind: kind}).err
+}
+
+// SetGrammar restricts the recognizer to phrases from the next utterance on
+// (see pipeline.Recognizer.SetGrammar).
+func (p *PTT) SetGrammar(phrases []string) error {
+	return p.do(request{kind: reqGrammar, phrases: phrases}).err
+}
