@@ -30,7 +30,15 @@ type subcommand struct {
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"version": {"print the version", runVersion},
+		"version":    {"print the version", runVersion},
+		"match":      {"find the commands in a text, as JSON", runMatch},
+		"grammar":    {"print the recognizer grammar of command patterns", runGrammar},
+		"devices":    {"list audio capture and playback devices", runDevices},
+		"config":     {"check a configuration file: config check [FILE]", runConfig},
+		"transcribe": {"decode a WAV file to text, as JSON", runTranscribe},
+		"demo":       {"scripted demo: simulated presses over spoken WAVs, no Pi needed", runDemo},
+		"selftest":   {"check LED, audio, model, button and watchdog: selftest [--sim] [--config FILE]", runSelfTest},
+		"run":        {"run the assistant: run [--config FILE] [--sim] [--wav FILE]", runRun},
 	}
 }
 

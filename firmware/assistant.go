@@ -1,0 +1,519 @@
+package firmware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/commands/scheduler"
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// Listener is push-to-talk audio into a recognizer; *audio.PTT is one.
+type Listener interface {
+	Down() error
+	Up() (pipeline.Result, error)
+	SetMuted(muted bool) error
+	SetGrammar(phrases []string) error
+}
+
+// Speaker says text aloud and returns when it is done, or at once when ctx
+// is cancelled.
+type Speaker interface {
+	Say(ctx context.Context, text string) error
+}
+
+// Indicator shows the assistant's state (the LED) and, over it, the
+// watchdog's blocked alert.
+type Indicator interface {
+	Show(State)
+	scheduler.Alerter
+}
+
+// errorShown is how long the error state stays on the LED.
+const errorShown = 2 * time.Second
+
+// grammarLimit bounds the phrase list given to the recognizer.
+const grammarLimit = 2000
+
+// assistant drives the Machine from button, audio, command and speech
+// events. Every method whose name does not say otherwise runs on the
+// scheduler's main loop, which owns the fields below audioOps.
+type assistant struct {
+	ctx      context.Context
+	log      *slog.Logger
+	clock    clockwork.Clock
+	sched    *scheduler.Scheduler
+	manager  *commands.Manager
+	listener Listener
+	speaker  Speaker
+	led      Indicator
+	grammar  bool // restrict the recognizer to what the commands can match
+	// onHeard, if set, is told each transcript and the commands it matched
+	// (the demo prints them).
+	onHeard func(turn int, text string, matched []string)
+
+	audioOps chan func() // listener calls, in order, off the loop
+	types    *pattern.Types
+
+	machine        Machine
+	timer          countdown
+	examplesByName map[string]string // "what can I say" phrases of the built-ins
+	turns          map[int]*turnRun
+	speech         *speechRun
+	stats          *turnStats
+	phrases        []string // the grammar last given to the listener
+	phrSet         bool
+	contexts       int // follow-up contexts open when the grammar was computed
+	speaking       time.Time
+}
+
+// turnRun is the commands started by one utterance. Their answers are
+// spoken in the order the commands were said, whatever order they come in.
+type turnRun struct {
+	turn      int
+	started   time.Time
+	cancel    context.CancelFunc
+	cancelled bool
+	cmds      []*cmdRun
+	next      int  // cmds before next have settled and their held answers were spoken
+	done      bool // every command has settled: the turn is over
+	running   int  // commands that have not returned
+}
+
+// cmdRun is one command of a turn.
+type cmdRun struct {
+	run     *turnRun
+	idx     int
+	settled bool                // it has answered or returned
+	held    []commands.Response // answers waiting for earlier commands to settle
+}
+
+type speechRun struct {
+	id     int
+	cancel context.CancelFunc
+}
+
+// devices are what the assistant drives.
+type devices struct {
+	listener Listener
+	speaker  Speaker
+	led      Indicator
+}
+
+// newAssistant builds the command manager (built-ins, cfg's commands and
+// extra) and the scheduler. Call run to start it.
+func newAssistant(ctx context.Context, cfg *Config, dev devices, extra []commands.Command, clock clockwork.Clock, log *slog.Logger) (*assistant, error) {
+	a := &assistant{
+		ctx:      ctx,
+		log:      log,
+		clock:    clock,
+		listener: dev.listener,
+		speaker:  dev.speaker,
+		led:      dev.led,
+		grammar:  cfg.Recognizer.Grammar,
+		audioOps: make(chan func(), 16),
+		types:    newTypes(),
+		turns:    map[int]*turnRun{},
+	}
+	a.timer = countdown{
+		clock: clock,
+		post:  func(fn func()) { a.post("timer", fn) },
+		announce: func(text string) {
+			a.answer(0, commands.Response{Text: text, Command: "timer", Status: commands.StatusInfo})
+		},
+	}
+	m, err := commands.NewManager(a.types, a.commandSet(cfg, extra)...)
+	if err != nil {
+		return nil, fmt.Errorf("commands: %w", err)
+	}
+	a.manager = m
+	a.sched, err = scheduler.New(scheduler.Config{
+		BlockThreshold: cfg.Watchdog.Threshold,
+		Alerter:        dev.led,
+		Logger:         log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// run serves button events from buttons until ctx is done, then shuts the
+// scheduler down, giving running commands up to grace to return.
+func (a *assistant) run(ctx context.Context, buttons <-chan Event, grace time.Duration) error {
+	audioDone := make(chan struct{})
+	go func() {
+		a.runAudio(ctx)
+		close(audioDone)
+	}()
+	a.post("start", func() {
+		a.led.Show(a.machine.State())
+		a.updateGrammar(true)
+	})
+loop:
+	for {
+		select {
+		case e, ok := <-buttons:
+			if !ok {
+				buttons = nil
+				continue
+			}
+			a.event(e)
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := a.sched.Shutdown(sctx)
+	<-audioDone
+	return err
+}
+
+// post runs fn on the main loop. After shutdown has begun it is dropped:
+// nothing is left to act on it.
+func (a *assistant) post(name string, fn func()) {
+	if err := a.sched.Post(name, fn); err != nil && !errors.Is(err, scheduler.ErrClosed) {
+		a.log.Error("posting to the main loop", "name", name, "err", err)
+	}
+}
+
+// event posts e to the machine; safe on any goroutine.
+func (a *assistant) event(e Event) {
+	a.post(e.Kind.String(), func() { a.handle(e) })
+}
+
+// runAudio serialises listener calls: Down, Up, mute and grammar changes
+// must reach the push-to-talk gate in the order the loop decided them, and
+// Up (the final decode) must not hold the loop. It returns when ctx is done.
+func (a *assistant) runAudio(ctx context.Context) {
+	for {
+		select {
+		case op := <-a.audioOps:
+			op()
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (a *assistant) audio(op func()) {
+	select {
+	case a.audioOps <- op:
+	case <-a.ctx.Done():
+	}
+}
+
+// handle feeds the machine and carries out what it asks.
+func (a *assistant) handle(e Event) {
+	if e.Kind == Failure {
+		a.log.Error("failure", "turn", e.Turn, "err", e.Text)
+	}
+	before := a.machine.State()
+	fx := a.machine.Handle(e)
+	for _, f := range fx {
+		a.do(f)
+	}
+	after := a.machine.State()
+	if after != before {
+		a.log.Debug("state", "from", before, "to", after, "event", e.Kind)
+		a.led.Show(after)
+	}
+	if a.stats != nil && a.stats.released && after != Thinking && after != Speaking {
+		a.stats.log(a.log, a.clock.Now(), after.String())
+		a.stats = nil
+	}
+}
+
+func (a *assistant) do(f Effect) {
+	now := a.clock.Now()
+	switch f.Kind {
+	case StartListening:
+		if a.stats != nil && a.stats.released {
+			a.stats.log(a.log, now, "interrupted")
+		}
+		a.stats = &turnStats{pressed: now}
+		a.updateGrammar(false) // a follow-up context may have timed out
+		a.audio(func() {
+			if err := a.listener.Down(); err != nil {
+				a.event(Event{Kind: Failure, Text: "listening: " + err.Error()})
+			}
+		})
+	case FinishListening:
+		if a.stats != nil {
+			a.stats.turn, a.stats.released, a.stats.capture = f.Turn, true, now.Sub(a.stats.pressed)
+		}
+		turn := f.Turn
+		a.audio(func() {
+			start := a.clock.Now()
+			res, err := a.listener.Up()
+			decode := a.clock.Since(start)
+			a.post("transcript", func() { a.heard(turn, res.Text, err, decode) })
+		})
+	case DiscardListening:
+		a.stats = nil
+		a.audio(func() { _, _ = a.listener.Up() })
+	case CancelTurn:
+		if r := a.turns[f.Turn]; r != nil {
+			r.cancelled = true
+			r.cancel()
+		}
+	case StopSpeaking:
+		a.stopSpeech()
+	case Speak:
+		a.startSpeech(f.ID, f.Text)
+	case ClearErrorLater:
+		a.clock.AfterFunc(errorShown, func() { a.event(Event{Kind: ErrorShown}) })
+	}
+}
+
+// heard takes the transcript of turn and starts its commands.
+func (a *assistant) heard(turn int, text string, err error, decode time.Duration) {
+	if !a.machine.Active(turn) {
+		return // the button was pressed again meanwhile: nothing to run
+	}
+	if a.stats != nil && a.stats.turn == turn {
+		a.stats.decode, a.stats.text = decode, text
+	}
+	if err != nil {
+		a.handle(Event{Kind: Failure, Turn: turn, Text: err.Error()})
+		return
+	}
+	if text == "" {
+		a.handle(Event{Kind: Unheard, Turn: turn})
+		return
+	}
+	start := a.clock.Now()
+	matches := a.manager.Match(text, start)
+	names := make([]string, len(matches))
+	for i, m := range matches {
+		names[i] = m.Command
+	}
+	if a.stats != nil && a.stats.turn == turn {
+		a.stats.match, a.stats.commands = a.clock.Since(start), names
+	}
+	if a.onHeard != nil {
+		a.onHeard(turn, text, names)
+	}
+	if len(matches) == 0 {
+		a.answer(turn, commands.NotFound())
+		a.handle(Event{Kind: TurnDone, Turn: turn})
+		return
+	}
+	ctx, cancel := context.WithCancel(a.ctx)
+	run := &turnRun{turn: turn, started: start, cancel: cancel, running: len(matches)}
+	a.turns[turn] = run
+	for i := range matches {
+		run.cmds = append(run.cmds, &cmdRun{run: run, idx: i})
+	}
+	for i, m := range matches {
+		a.start(ctx, run.cmds[i], m)
+	}
+}
+
+// start runs one matched command on the scheduler: async ones on the loop,
+// blocking ones on a worker.
+func (a *assistant) start(ctx context.Context, c *cmdRun, m commands.Match) {
+	job, err := a.sched.Start(ctx, scheduler.Command{
+		Name:  m.Command,
+		Async: m.Kind == commands.Async,
+		Run: func(rt scheduler.Runtime) error {
+			m.Invoke(rt, func(r commands.Response) {
+				// Invoke answers on the command's goroutine; responses
+				// are handled on the loop, in order.
+				_ = rt.OnLoop(func() error {
+					a.respond(c, r)
+					return nil
+				})
+			})
+			return nil
+		},
+	})
+	if err != nil {
+		a.log.Error("starting command", "command", m.Command, "err", err)
+		a.returned(c)
+		return
+	}
+	go func() {
+		<-job.Done()
+		a.post("command returned", func() { a.returned(c) })
+	}()
+}
+
+// respond handles one response of a running command.
+func (a *assistant) respond(c *cmdRun, r commands.Response) {
+	run := c.run
+	switch {
+	case run.cancelled:
+	case c.idx < run.next: // its place in the turn has passed
+		turn := run.turn
+		if run.done {
+			turn = 0 // a later answer is an announcement
+		}
+		a.answer(turn, r)
+	default:
+		c.held = append(c.held, r)
+		c.settled = true
+		a.advance(run)
+	}
+}
+
+// answer records r (for "repeat that" and follow-up contexts) and queues
+// it for speech.
+func (a *assistant) answer(turn int, r commands.Response) {
+	r = a.manager.Record(r, a.clock.Now())
+	a.log.Info("response", "turn", turn, "command", r.Command, "status", r.Status, "text", r.Text)
+	a.updateGrammar(r.Context != nil || r.CloseContext)
+	if say := r.Spoken(); say != "" {
+		a.handle(Event{Kind: Answered, Turn: turn, Text: say})
+	}
+}
+
+// advance speaks the held answers of the commands that have settled, in
+// spoken order, up to the first that has not; once all have, the turn is
+// done and the assistant stops thinking.
+func (a *assistant) advance(r *turnRun) {
+	if r.cancelled {
+		return
+	}
+	for r.next < len(r.cmds) && r.cmds[r.next].settled {
+		c := r.cmds[r.next]
+		for _, resp := range c.held {
+			a.answer(r.turn, resp)
+		}
+		c.held = nil
+		r.next++
+	}
+	if r.next == len(r.cmds) && !r.done {
+		r.done = true
+		if a.stats != nil && a.stats.turn == r.turn {
+			a.stats.command = a.clock.Since(r.started)
+		}
+		a.handle(Event{Kind: TurnDone, Turn: r.turn})
+	}
+}
+
+// returned is called when c's command has returned.
+func (a *assistant) returned(c *cmdRun) {
+	c.settled = true
+	r := c.run
+	a.advance(r)
+	r.running--
+	if r.running == 0 {
+		r.cancel()
+		delete(a.turns, r.turn)
+	}
+}
+
+// cancelOthers cancels the commands of every turn but current: the
+// built-in "stop".
+func (a *assistant) cancelOthers(current int) {
+	for turn, r := range a.turns {
+		if turn != current && !r.cancelled {
+			r.cancelled = true
+			r.cancel()
+		}
+	}
+}
+
+func (a *assistant) startSpeech(id int, text string) {
+	a.stopSpeech()
+	ctx, cancel := context.WithCancel(a.ctx)
+	a.speech = &speechRun{id: id, cancel: cancel}
+	a.speaking = a.clock.Now()
+	// The microphone would hear Hark: mute it while speaking.
+	a.audio(func() { _ = a.listener.SetMuted(true) })
+	go func() {
+		err := a.speaker.Say(ctx, text)
+		a.post("spoken", func() { a.spoken(id, err) })
+	}()
+}
+
+func (a *assistant) spoken(id int, err error) {
+	if a.speech == nil || a.speech.id != id {
+		return // stopped meanwhile
+	}
+	a.stopSpeech()
+	if err != nil {
+		a.handle(Event{Kind: Failure, Text: err.Error()})
+		return
+	}
+	a.handle(Event{Kind: Spoken, ID: id})
+}
+
+func (a *assistant) stopSpeech() {
+	if a.speech == nil {
+		return
+	}
+	a.speech.cancel()
+	a.speech = nil
+	if a.stats != nil {
+		a.stats.speech += a.clock.Since(a.speaking)
+	}
+	a.audio(func() { _ = a.listener.SetMuted(false) })
+}
+
+// updateGrammar gives the recognizer the phrases the active commands can
+// match, when grammar restriction is on and they changed. They change only
+// with the open follow-up contexts, so unless forced (a context was just
+// opened or closed) it recomputes them only when their number changed.
+func (a *assistant) updateGrammar(force bool) {
+	if !a.grammar {
+		return
+	}
+	now := a.clock.Now()
+	open := a.manager.OpenContexts(now)
+	if !force && open == a.contexts {
+		return
+	}
+	a.contexts = open
+	phrases := a.manager.Grammar(now, grammarLimit).RecognizerPhrases()
+	if a.phrSet && slices.Equal(phrases, a.phrases) {
+		return
+	}
+	a.phrases, a.phrSet = phrases, true
+	a.audio(func() {
+		if err := a.listener.SetGrammar(phrases); err != nil && !errors.Is(err, pipeline.ErrGrammarUnsupported) {
+			a.log.Warn("setting the recognizer's grammar", "err", err)
+		}
+	})
+}
+
+// turnStats times the stages of one utterance for its telemetry line.
+type turnStats struct {
+	turn     int
+	pressed  time.Time
+	released bool
+	capture  time.Duration // button down to up
+	decode   time.Duration // the final decode after release
+	match    time.Duration
+	command  time.Duration // commands started to the turn being done
+	speech   time.Duration // speaking its answers
+	text     string
+	commands []string
+}
+
+func (s *turnStats) log(l *slog.Logger, now time.Time, outcome string) {
+	l.Info("utterance",
+		"turn", s.turn,
+		"text", s.text,
+		"commands", s.commands,
+		"outcome", outcome,
+		"capture_ms", ms(s.capture),
+		"decode_ms", ms(s.decode),
+		"match_ms", ms(s.match),
+		"command_ms", ms(s.command),
+		"speech_ms", ms(s.speech),
+		"total_ms", ms(now.Sub(s.pressed)),
+	)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(good, fmt.Appendf(nil, "recognizer:\n  model: %s\n", dir), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, fmt.Appendf(nil, "recognizer:\n  model: %s\nbutton:\n  pin: GPIO99\n", dir), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr string
+	}{
+		{[]string{"config", "check", good}, exitOK, "good.yaml: ok", ""},
+		{[]string{"config", "check", bad}, exitUsage, "", "bad.yaml:4: button.pin: GPIO99 is not on the Raspberry Pi header"},
+		{[]string{"config", "check", filepath.Join(dir, "absent.yaml")}, exitUsage, "", "no such file"},
+		{[]string{"config"}, exitUsage, "", "usage: hark config check"},
+		{[]string{"config", "lint"}, exitUsage, "", "usage: hark config check"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[1:], " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stdout.String(), tt.wantStdout) || !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, stdout.String(), stderr.String(), tt.code, tt.wantStdout, tt.wantStderr)
+			}
+		})
+	}
+}

@@ -1,0 +1,48 @@
+package firmware
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestSelfTestSim(t *testing.T) {
+	cfg := DefaultConfig()
+	var out bytes.Buffer
+	if !SelfTest(context.Background(), &cfg, true, &out) {
+		t.Fatalf("selftest --sim failed:\n%s", &out)
+	}
+	rows := strings.Split(strings.TrimSpace(out.String()), "\n")
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`^led +ok +idle, listening, thinking, speaking, error, muted shown`),
+		regexp.MustCompile(`^audio +ok +"NULL Capture Device" delivered 200 ms of audio`),
+		regexp.MustCompile(`^model +ok +generated Vosk test model loads and decodes "on"`),
+		regexp.MustCompile(`^button +ok +simulated GPIO17: press and release reported \(Down, Up\)`),
+		regexp.MustCompile(`^watchdog +ok +detected after \d+ ms, LED blinked`),
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("got %d rows, want %d:\n%s", len(rows), len(want), &out)
+	}
+	for i, re := range want {
+		if !re.MatchString(rows[i]) {
+			t.Errorf("row %d = %q, want %v", i, rows[i], re)
+		}
+	}
+}
+
+func TestSelfTestReportsBrokenModel(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Recognizer.Model = t.TempDir() // exists, but is no model
+	var out bytes.Buffer
+	if SelfTest(context.Background(), &cfg, true, &out) {
+		t.Fatalf("selftest passed with an empty model directory:\n%s", &out)
+	}
+	if !regexp.MustCompile(`(?m)^model +FAIL +.*` + regexp.QuoteMeta(cfg.Recognizer.Model)).MatchString(out.String()) {
+		t.Errorf("no model failure naming the directory:\n%s", &out)
+	}
+	if !regexp.MustCompile(`(?m)^watchdog +ok`).MatchString(out.String()) {
+		t.Errorf("one failure stopped the other checks:\n%s", &out)
+	}
+}
