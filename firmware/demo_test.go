@@ -26,6 +26,7 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{
 		"recognizer: PocketSphinx",
 		`heard     "what time is it" → time`,
+		`→ time, date`,
 		`heard     "turn on the light" → light`,
 		`hark      "Which room?"`,
 		`heard     "the kitchen" → light room`,

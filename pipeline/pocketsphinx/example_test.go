@@ -18,7 +18,8 @@ func ExampleJSGF() {
 	// Output:
 	// #JSGF V1.0;
 	// grammar hark;
-	// public <command> = set a timer for five minutes
+	// public <utterance> = <phrase> ( ( and | then ) <phrase> )*;
+	// <phrase> = set a timer for five minutes
 	//     | stop;
 	// ["open the pod bay doors": word "open" not in the dictionary]
 }

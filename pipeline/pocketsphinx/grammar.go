@@ -31,11 +31,11 @@ func (d Dropped) String() string { return fmt.Sprintf("%q: %s", d.Phrase, d.Reas
 // has no such rule, so it is left out without a warning.
 const unknownPhrase = "[unk]"
 
-// grammarName is the JSGF grammar name; the public rule is <command>.
+// grammarName is the JSGF grammar name; the public rule is <utterance>.
 const grammarName = "hark"
 
-// JSGF builds a JSGF grammar with one public rule that accepts exactly one
-// of the phrases. Phrases are normalised first (see Words); a phrase with a
+// JSGF builds a JSGF grammar with one public rule that accepts one or more
+// of the phrases in a row, joined by "and" or "then". Phrases are normalised first (see Words); a phrase with a
 // word the lexicon lacks is dropped and reported, as are empty and repeated
 // phrases. It returns an error if no phrase is left.
 func JSGF(phrases []string, lex Lexicon) (grammar string, kept []string, dropped []Dropped, err error) {
@@ -64,7 +64,11 @@ func JSGF(phrases []string, lex Lexicon) (grammar string, kept []string, dropped
 		return "", nil, dropped, fmt.Errorf("pocketsphinx: grammar: none of %d phrases is usable", len(phrases))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "#JSGF V1.0;\ngrammar %s;\npublic <command> = ", grammarName)
+	// One utterance may hold several commands ("what time is it and what's
+	// the date"), so the grammar accepts a sequence of phrases. The join
+	// word is required: with it optional, the decoder tacked a spurious
+	// short command ("stop") onto single ones.
+	fmt.Fprintf(&b, "#JSGF V1.0;\ngrammar %s;\npublic <utterance> = <phrase> ( ( and | then ) <phrase> )*;\n<phrase> = ", grammarName)
 	for i, p := range kept {
 		if i > 0 {
 			b.WriteString("\n    | ")

@@ -77,7 +77,7 @@ func TestJSGF(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if !strings.HasPrefix(g, "#JSGF V1.0;\ngrammar hark;\npublic <command> = ") || !strings.HasSuffix(g, ";\n") {
+			if !strings.HasPrefix(g, "#JSGF V1.0;\ngrammar hark;\npublic <utterance> = <phrase> ( ( and | then ) <phrase> )*;\n<phrase> = ") || !strings.HasSuffix(g, ";\n") {
 				t.Errorf("grammar has the wrong frame:\n%s", g)
 			}
 			for _, p := range kept {
@@ -85,7 +85,8 @@ func TestJSGF(t *testing.T) {
 					t.Errorf("grammar lacks %q:\n%s", p, g)
 				}
 			}
-			if got := strings.Count(g, "|"); got != len(kept)-1 {
+			// One "|" joins the connectors "and | then"; the rest part phrases.
+			if got := strings.Count(g, "|") - 1; got != len(kept)-1 {
 				t.Errorf("grammar has %d alternatives, want %d:\n%s", got+1, len(kept), g)
 			}
 		})
@@ -115,7 +116,7 @@ func FuzzJSGF(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Count(g, "|") != len(kept)-1 || strings.Count(g, ";") != 3 {
+		if strings.Count(g, "|")-1 != len(kept)-1 || strings.Count(g, ";") != 4 {
 			t.Fatalf("phrase %q broke the grammar:\n%s", phrase, g)
 		}
 	})

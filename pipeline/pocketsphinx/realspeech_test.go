@@ -113,3 +113,24 @@ func writeFile(tb testing.TB, path, content string) {
 		tb.Fatal(err)
 	}
 }
+
+// TestRealSpeechSequence: one utterance holding two commands comes out
+// whole, so the manager can run both.
+func TestRealSpeechSequence(t *testing.T) {
+	dir := t.TempDir()
+	r := newRecognizer(t, Config{})
+	if err := r.SetGrammar(commands); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"turn on the kitchen light and what time is it",
+		"turn off the bedroom light and set a timer for five minutes",
+		"what time is it", // a single command gains nothing from the sequence rule
+	} {
+		t.Run(want, func(t *testing.T) {
+			if got := recognise(t, r, speak(t, dir, want)); got != want {
+				t.Errorf("recognised %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -261,7 +261,14 @@ func (r *Recognizer) Partial() string {
 	if r.ps == nil || !r.started {
 		return ""
 	}
-	return C.GoString(C.ps_get_hyp(r.ps, nil))
+	words := strings.Fields(C.GoString(C.ps_get_hyp(r.ps, nil)))
+	kept := words[:0]
+	for _, w := range words {
+		if !isFiller(w) {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 // Final ends the utterance and returns its words, fillers and silences left
@@ -342,9 +349,10 @@ func (r *Recognizer) words() []pipeline.Word {
 }
 
 // isFiller reports decoder tokens that are not words: <s>, </s>, <sil>,
-// [NOISE], ++GARBAGE++ and the like.
+// [NOISE], ++GARBAGE++ and the like, and the (NULL) of a grammar's empty
+// transitions (the joins of a phrase sequence).
 func isFiller(w string) bool {
-	return w == "" || strings.ContainsAny(w[:1], "<[+")
+	return w == "" || strings.ContainsAny(w[:1], "<[+(")
 }
 
 // Reset drops the current utterance.
