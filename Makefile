@@ -64,7 +64,10 @@ test: fmt-check vet
 	$(GO) test -race -tags '$(TAGS)' ./...
 
 bench: $(VOSK_LIB)/libvosk.so
+	@mkdir -p build
 	$(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchmem ./... | tee build/bench.txt
+	@echo "idle main loop + watchdog, CPU over 10 s:" | tee -a build/bench.txt
+	$(GO) run ./commands/scheduler/internal/idlecpu -for 10s | tee -a build/bench.txt
 
 model:
 	scripts/fetch-model
@@ -78,9 +81,7 @@ pi-arm64 pi-armv7: pi-%:
 	@readelf -d bin/hark-linux-$* | grep -E 'NEEDED.*libvosk|RUNPATH|RPATH'
 	@if [ -f third_party/vosk/linux-$*/STUB ]; then echo "note: linked against the link-only libvosk stub; fetch the real one (scripts/fetch-libvosk $*) before flashing"; fi
 
-pi-test:
-	scripts/fetch-libvosk arm64
-	scripts/fetch-libvosk armv7
+pi-test: pi-arm64 pi-armv7
 	scripts/pi-test arm64
 	scripts/pi-test armv7
 
