@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -59,9 +60,15 @@ type assistant struct {
 	// onHeard, if set, is told each transcript and the commands it matched
 	// (the demo prints them).
 	onHeard func(turn int, text string, matched []string)
+	// onAnswer, if set, is told each answer as it is recorded, on the loop
+	// (TextAssistant collects them).
+	onAnswer func(commands.Response)
 
 	audioOps chan func() // listener calls, in order, off the loop
 	types    *pattern.Types
+	// downs numbers the listener's Down calls, set just before each by the
+	// audio goroutine: listenedTooLong reads which utterance it is about.
+	downs atomic.Int64
 
 	machine        Machine
 	timer          countdown
@@ -73,6 +80,7 @@ type assistant struct {
 	phrSet         bool
 	contexts       int // follow-up contexts open when the grammar was computed
 	speaking       time.Time
+	listens        int64 // StartListening effects carried out
 }
 
 // turnRun is the commands started by one utterance. Their answers are
@@ -242,7 +250,10 @@ func (a *assistant) do(f Effect) {
 		}
 		a.stats = &turnStats{pressed: now}
 		a.updateGrammar(false) // a follow-up context may have timed out
+		a.listens++
+		n := a.listens
 		a.audio(func() {
+			a.downs.Store(n)
 			if err := a.listener.Down(); err != nil {
 				a.event(Event{Kind: Failure, Text: "listening: " + err.Error()})
 			}
@@ -273,6 +284,29 @@ func (a *assistant) do(f Effect) {
 	case ClearErrorLater:
 		a.clock.AfterFunc(errorShown, func() { a.event(Event{Kind: ErrorShown}) })
 	}
+}
+
+// tooLongNotice is said when an utterance reaches the maximum length.
+const tooLongNotice = "That was too long; I stopped listening."
+
+// listenedTooLong ends the utterance being listened to as if the button had
+// come up, and says so: the listener stopped feeding the recognizer at the
+// maximum length. Call it on the listener's goroutine between Down and Up
+// (as audio.PTT's OnEvent reports MaxLength); it must know which utterance
+// it is about, since the person may have released and pressed again before
+// the loop gets to it.
+func (a *assistant) listenedTooLong() {
+	n := a.downs.Load()
+	a.post("too long", func() { a.tooLong(n) })
+}
+
+func (a *assistant) tooLong(listen int64) {
+	if listen != a.listens || a.machine.State() != Listening {
+		return // released (or failed) meanwhile: that utterance is over
+	}
+	a.log.Info("utterance too long: stopped listening", "listen", listen)
+	a.handle(Event{Kind: Released})
+	a.handle(Event{Kind: Answered, Turn: a.machine.Turn(), Text: tooLongNotice})
 }
 
 // heard takes the transcript of turn and starts its commands.
@@ -371,6 +405,9 @@ func (a *assistant) respond(c *cmdRun, r commands.Response) {
 func (a *assistant) answer(turn int, r commands.Response) {
 	r = a.manager.Record(r, a.clock.Now())
 	a.log.Info("response", "turn", turn, "command", r.Command, "status", r.Status, "text", r.Text)
+	if a.onAnswer != nil {
+		a.onAnswer(r)
+	}
 	a.updateGrammar(r.Context != nil || r.CloseContext)
 	if say := r.Spoken(); say != "" {
 		a.handle(Event{Kind: Answered, Turn: turn, Text: say})

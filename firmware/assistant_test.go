@@ -27,6 +27,7 @@ type fakeListener struct {
 	muted    bool
 	grammars [][]string
 	gate     chan struct{} // if set, Up waits for it to close
+	onDown   func()        // if set, called by Down, as push-to-talk calls OnEvent
 }
 
 // holdUps makes Up wait until the returned channel is closed.
@@ -46,7 +47,11 @@ func (l *fakeListener) say(text string) {
 func (l *fakeListener) Down() error {
 	l.mu.Lock()
 	l.downs++
+	onDown := l.onDown
 	l.mu.Unlock()
+	if onDown != nil {
+		onDown()
+	}
 	return nil
 }
 

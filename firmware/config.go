@@ -54,8 +54,9 @@ type LEDConfig struct {
 
 // AudioConfig is the microphone and how much of it is kept.
 type AudioConfig struct {
+	Backend      string        `yaml:"backend"`       // pulseaudio, alsa, jack or null; empty: the first of them that works (not null)
 	Device       string        `yaml:"device"`        // capture device name; empty: the default device
-	PreRoll      time.Duration `yaml:"pre_roll"`      // audio kept from before the press
+	PreRoll      time.Duration `yaml:"pre_roll"`      // audio kept from before the press; 0s: none
 	MaxUtterance time.Duration `yaml:"max_utterance"` // capture stops by itself after this
 }
 
@@ -214,14 +215,16 @@ func syntaxError(file string, err error) *ConfigError {
 
 // nodeIndex places keys: path → line of the key, and line → the innermost
 // path written on that line, so decoder errors (which give only a line) can
-// name their key.
+// name their key. nulls are the paths whose value is a bare null, which
+// decodes as an empty string.
 type nodeIndex struct {
 	lines map[string]int
 	paths map[int]string
+	nulls map[string]bool
 }
 
 func indexNodes(root *yaml.Node) nodeIndex {
-	idx := nodeIndex{lines: map[string]int{}, paths: map[int]string{}}
+	idx := nodeIndex{lines: map[string]int{}, paths: map[int]string{}, nulls: map[string]bool{}}
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
 		switch n.Kind {
@@ -237,6 +240,9 @@ func indexNodes(root *yaml.Node) nodeIndex {
 					p = path + "." + k.Value
 				}
 				idx.add(p, k.Line)
+				if val.Kind == yaml.ScalarNode && val.Tag == "!!null" && strings.EqualFold(val.Value, "null") {
+					idx.nulls[p] = true
+				}
 				walk(val, p)
 			}
 		case yaml.SequenceNode:
@@ -361,6 +367,11 @@ func (v *validator) validate(c *Config) {
 		}
 	}
 
+	if v.idx.nulls["audio.backend"] {
+		v.failAt("audio.backend", `a bare null is YAML's empty value; write "null" in quotes for the null backend, or "" for the first that works`)
+	} else if !slices.Contains(audioBackends, c.Audio.Backend) {
+		v.failAt("audio.backend", "%q is not one of %s (or empty: the first that works)", c.Audio.Backend, strings.Join(audioBackends[1:], ", "))
+	}
 	v.between("audio.pre_roll", c.Audio.PreRoll, 0, 5*time.Second)
 	v.between("audio.max_utterance", c.Audio.MaxUtterance, time.Second, time.Minute)
 
@@ -443,6 +454,10 @@ func (v *validator) validate(c *Config) {
 		}
 	}
 }
+
+// audioBackends are the values of audio.backend, as
+// audio.CaptureConfig.Backend takes them.
+var audioBackends = []string{"", "pulseaudio", "alsa", "jack", "null"}
 
 func (v *validator) builtin(key, name string) {
 	if names := BuiltinNames(); !slices.Contains(names, name) {

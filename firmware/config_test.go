@@ -81,6 +81,10 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad backend", "led:\n  backend: neon\n", "led.backend", 4, "not one of gpio, apa102, terminal"},
 		{"apa102 count", "led:\n  backend: apa102\n  count: 0\n", "led.count", 5, "out of range"},
 		{"pre-roll too long", "audio:\n  pre_roll: 1m\n", "audio.pre_roll", 4, "out of range"},
+		{"negative pre-roll", "audio:\n  pre_roll: -1s\n", "audio.pre_roll", 4, "out of range"},
+		{"bad audio backend", "audio:\n  backend: oss\n", "audio.backend", 4, `"oss" is not one of pulseaudio, alsa, jack, null`},
+		{"audio backend bare null", "audio:\n  backend: null\n", "audio.backend", 4, `write "null" in quotes`},
+		{"audio backend is case-sensitive", "audio:\n  backend: ALSA\n", "audio.backend", 4, "not one of"},
 		{"max utterance", "audio:\n  max_utterance: 100ms\n", "audio.max_utterance", 4, "out of range"},
 		{"bad engine", "  engine: whisper\n", "recognizer.engine", 3, "not one of vosk, pocketsphinx"},
 		{"watchdog", "watchdog:\n  threshold: 1ms\n", "watchdog.threshold", 4, "out of range"},
@@ -217,4 +221,41 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatal("empty ConfigErrors")
 		}
 	})
+}
+
+// TestParseConfigAudio: the audio keys as written reach push-to-talk and
+// the capture device; a zero pre-roll means none, an absent one the
+// default.
+func TestParseConfigAudio(t *testing.T) {
+	tests := []struct {
+		src         string
+		backend     string
+		pttPreRoll  time.Duration // as audio.PTTConfig takes it
+		pttMaxUtter time.Duration
+	}{
+		{"", "", 500 * time.Millisecond, 10 * time.Second},
+		{"audio:\n  pre_roll: 0s\n", "", -1, 10 * time.Second},
+		{"audio:\n  pre_roll: \"0\"\n", "", -1, 10 * time.Second},
+		{"audio:\n  pre_roll: 250ms\n  max_utterance: 20s\n", "", 250 * time.Millisecond, 20 * time.Second},
+		{"audio:\n  backend: \"null\"\n", "null", 500 * time.Millisecond, 10 * time.Second},
+		{"audio:\n  backend: \"\"\n", "", 500 * time.Millisecond, 10 * time.Second},
+		{"audio:\n  backend: pulseaudio\n", "pulseaudio", 500 * time.Millisecond, 10 * time.Second},
+		{"audio:\n  backend: alsa\n", "alsa", 500 * time.Millisecond, 10 * time.Second},
+		{"audio:\n  backend: jack\n", "jack", 500 * time.Millisecond, 10 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			cfg, err := ParseConfig("hark.yaml", []byte(configWithModel(t)+tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Audio.Backend != tt.backend {
+				t.Errorf("backend %q, want %q", cfg.Audio.Backend, tt.backend)
+			}
+			pc := pttConfig(cfg.Audio, nil, nil)
+			if pc.PreRoll != tt.pttPreRoll || pc.MaxUtterance != tt.pttMaxUtter {
+				t.Errorf("push-to-talk pre-roll %v, max %v; want %v, %v", pc.PreRoll, pc.MaxUtterance, tt.pttPreRoll, tt.pttMaxUtter)
+			}
+		})
+	}
 }

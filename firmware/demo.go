@@ -187,12 +187,10 @@ func Demo(ctx context.Context, opts DemoOptions) error {
 // demoRecognizer opens Vosk with a real model if one is present, else
 // PocketSphinx, saying which.
 func demoRecognizer(cfg *Config, voskModels []string) (pipeline.Recognizer, string, error) {
-	for _, dir := range voskModels {
-		if fi, err := os.Stat(filepath.Join(dir, "am", "final.mdl")); err == nil && !fi.IsDir() {
-			cfg.Recognizer = RecognizerConfig{Engine: "vosk", Model: dir, Grammar: true}
-			rec, err := openRecognizer(cfg.Recognizer)
-			return rec, "Vosk, model " + dir, err
-		}
+	if dir := findVoskModel(voskModels); dir != "" {
+		cfg.Recognizer = RecognizerConfig{Engine: "vosk", Model: dir, Grammar: true}
+		rec, err := openRecognizer(cfg.Recognizer)
+		return rec, "Vosk, model " + dir, err
 	}
 	looked := strings.Join(voskModels, ", ")
 	if !pocketsphinxBuilt {
@@ -201,6 +199,16 @@ func demoRecognizer(cfg *Config, voskModels []string) (pipeline.Recognizer, stri
 	cfg.Recognizer = RecognizerConfig{Engine: "pocketsphinx", Grammar: true}
 	rec, err := openRecognizer(cfg.Recognizer)
 	return rec, fmt.Sprintf("PocketSphinx with Debian's en-us model (offline: no Vosk model in %s; `make model` fetches one)", looked), err
+}
+
+// findVoskModel returns the first of dirs that holds a Vosk model, or "".
+func findVoskModel(dirs []string) string {
+	for _, dir := range dirs {
+		if fi, err := os.Stat(filepath.Join(dir, "am", "final.mdl")); err == nil && !fi.IsDir() {
+			return dir
+		}
+	}
+	return ""
 }
 
 // spokenWAV returns text spoken by espeak-ng as 16 kHz mono PCM, cached as

@@ -329,3 +329,72 @@ func TestDispatchRecognizerFailure(t *testing.T) {
 	}
 	h.turn("what time is it", "It's 3:04 PM.")
 }
+
+// TestDispatchUtteranceTooLong: push-to-talk ending an utterance at the
+// maximum length ends the turn as if released, with a notice first; the
+// real release later changes nothing.
+func TestDispatchUtteranceTooLong(t *testing.T) {
+	h := newHarness(t, nil)
+	h.listener.mu.Lock()
+	h.listener.onDown = h.a.listenedTooLong
+	h.listener.mu.Unlock()
+	h.listener.say("what time is it")
+	h.buttons <- Event{Kind: Pressed}
+	states := h.untilRest()
+	if got := h.said(); !slices.Equal(got, []string{tooLongNotice, "It's 3:04 PM."}) {
+		t.Fatalf("said %q (states %v)", got, states)
+	}
+	if len(states) < 2 || states[0] != Listening || states[1] != Thinking {
+		t.Errorf("LED states %v", states)
+	}
+	h.buttons <- Event{Kind: Released} // the person lets go at last
+	h.listener.mu.Lock()
+	h.listener.onDown = nil
+	h.listener.mu.Unlock()
+	h.turn("what's the date", "Today is Sunday, November 29.")
+	if recs := h.logs.records(t, "utterance too long: stopped listening"); len(recs) != 1 {
+		t.Errorf("too-long log lines %v, want one", recs)
+	}
+}
+
+// TestDispatchTooLongIsAboutOneUtterance: a maximum-length notice that
+// reaches the loop after its utterance was released (here, while the next
+// one is listened to) does not end the next one.
+func TestDispatchTooLongIsAboutOneUtterance(t *testing.T) {
+	h := newHarness(t, nil)
+	h.turn("what time is it", "It's 3:04 PM.") // the first listen
+	h.buttons <- Event{Kind: Pressed}
+	h.expectStates(Listening)
+	ran := make(chan struct{})
+	h.a.post("late notice", func() {
+		h.a.tooLong(1)
+		close(ran)
+	})
+	<-ran
+	h.listener.say("what's the date")
+	h.buttons <- Event{Kind: Released}
+	if states := h.untilRest(); !slices.Equal(states, []State{Thinking, Speaking, Idle}) {
+		t.Errorf("LED states %v", states)
+	}
+	if got := h.said(); !slices.Equal(got, []string{"Today is Sunday, November 29."}) {
+		t.Errorf("said %q", got)
+	}
+}
+
+// TestDispatchMicLost: while the microphone is lost the LED shows the
+// error and presses do not listen; restored, Hark listens again.
+func TestDispatchMicLost(t *testing.T) {
+	h := newHarness(t, nil)
+	h.a.event(Event{Kind: MicLost, Text: "capture device gone"})
+	h.expectStates(Failed)
+	h.buttons <- Event{Kind: Pressed}
+	h.buttons <- Event{Kind: Released}
+	h.a.event(Event{Kind: MicRestored})
+	h.expectStates(Idle) // nothing in between: the press was refused
+	h.turn("what time is it", "It's 3:04 PM.")
+	h.listener.mu.Lock()
+	defer h.listener.mu.Unlock()
+	if h.listener.downs != 1 {
+		t.Errorf("listened %d times, want 1 (not while the microphone was lost)", h.listener.downs)
+	}
+}

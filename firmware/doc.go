@@ -6,7 +6,9 @@
 // configuration, which run a program.
 //
 // Run is the assistant itself; Demo the scripted demo over simulated
-// presses; SelfTest the check of every part.
+// presses; SelfTest the check of every part; TextAssistant the assistant
+// answering typed text, to try commands with. Your own commands (see
+// commands.Command) go to Run in RunOptions.Commands.
 //
 // The pieces between the devices are pure where they can be: Machine takes
 // events and returns effects, so the assistant's behaviour (barge-in, mute,

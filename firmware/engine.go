@@ -1,6 +1,7 @@
 package firmware
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hark-assistant/hark/pipeline"
@@ -15,11 +16,26 @@ func openRecognizer(rc RecognizerConfig) (pipeline.Recognizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The recognizer keeps its own reference to the model's data.
-		defer m.Close()
-		return m.NewRecognizer(pipeline.SampleRate)
+		rec, err := m.NewRecognizer(pipeline.SampleRate)
+		if err != nil {
+			m.Close()
+			return nil, err
+		}
+		return &voskRecognizer{Recognizer: rec, model: m}, nil
 	case "pocketsphinx":
 		return openPocketsphinx(rc.Model)
 	}
 	return nil, fmt.Errorf("recognizer.engine: unknown engine %q", rc.Engine)
+}
+
+// voskRecognizer closes its model with it: the recognizer builds a fresh
+// libvosk recognizer from the model for every utterance and grammar, so
+// the model must outlive it.
+type voskRecognizer struct {
+	*vosk.Recognizer
+	model *vosk.Model
+}
+
+func (r *voskRecognizer) Close() error {
+	return errors.Join(r.Recognizer.Close(), r.model.Close())
 }

@@ -11,7 +11,7 @@ const (
 	Listening              // button held: audio goes to the recognizer
 	Thinking               // released: decoding, matching, commands running
 	Speaking               // saying an answer
-	Failed                 // something went wrong; shown for a while
+	Failed                 // something went wrong; shown for a while, or as long as the microphone is lost
 	Muted                  // the button is ignored until the next long press
 )
 
@@ -38,9 +38,11 @@ const (
 	TurnDone                     // every command started by utterance Turn has returned
 	Failure                      // something went wrong; Text says what, Turn names the utterance (0: none)
 	ErrorShown                   // the error state has been shown long enough
+	MicLost                      // the microphone stopped delivering audio; Text says why
+	MicRestored                  // the microphone delivers audio again
 )
 
-var eventNames = [...]string{"pressed", "released", "long-pressed", "unheard", "answered", "spoken", "turn-done", "failure", "error-shown"}
+var eventNames = [...]string{"pressed", "released", "long-pressed", "unheard", "answered", "spoken", "turn-done", "failure", "error-shown", "mic-lost", "mic-restored"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventNames) {
@@ -97,7 +99,9 @@ type Effect struct {
 // are ignored and a long press unmutes. (A long hold with words is just a
 // long utterance.) Answers that arrive while listening or speaking wait
 // their turn; events about a cancelled turn or an interrupted speech are
-// ignored.
+// ignored. While the microphone is lost the machine rests in the error
+// state and presses do not listen (announcements are still spoken), until
+// it is restored.
 //
 // A Machine is not safe for concurrent use; feed it from one goroutine.
 type Machine struct {
@@ -108,6 +112,8 @@ type Machine struct {
 	active bool // the commands of turn are still running
 	speech int  // the latest Speak's ID
 	queue  []string
+	// micLost: the microphone is gone; presses are refused until it is back.
+	micLost bool
 }
 
 // Turn is the number of the latest utterance.
@@ -181,7 +187,16 @@ func (m *Machine) Handle(e Event) []Effect {
 		if m.stale(e.Turn) {
 			return nil
 		}
-		return m.fail()
+		return m.fail(true)
+	case MicLost:
+		m.micLost = true
+		return m.fail(false) // shown until MicRestored
+	case MicRestored:
+		m.micLost = false
+		if m.state != Failed {
+			return nil
+		}
+		return m.settle(nil)
 	case ErrorShown:
 		if m.state != Failed {
 			return nil
@@ -201,6 +216,9 @@ func (m *Machine) press() []Effect {
 	var fx []Effect
 	switch m.state {
 	case Idle, Failed:
+		if m.micLost {
+			return nil
+		}
 	case Thinking, Speaking:
 		if m.state == Speaking {
 			fx = append(fx, Effect{Kind: StopSpeaking})
@@ -210,8 +228,8 @@ func (m *Machine) press() []Effect {
 			fx = append(fx, Effect{Kind: CancelTurn, Turn: m.turn})
 			m.active = false
 		}
-		if m.muted {
-			m.state = Muted
+		if m.muted || m.micLost {
+			m.state = m.resting()
 			return fx
 		}
 	default: // Listening already, or Muted: a press alone does nothing
@@ -222,7 +240,9 @@ func (m *Machine) press() []Effect {
 	return append(fx, Effect{Kind: StartListening})
 }
 
-func (m *Machine) fail() []Effect {
+// fail enters the error state, dropping what was under way; clearLater
+// asks for ErrorShown, for an error shown for a while.
+func (m *Machine) fail(clearLater bool) []Effect {
 	var fx []Effect
 	switch m.state {
 	case Listening:
@@ -235,7 +255,10 @@ func (m *Machine) fail() []Effect {
 		m.active = false
 	}
 	m.state = Failed
-	return append(fx, Effect{Kind: ClearErrorLater})
+	if clearLater {
+		fx = append(fx, Effect{Kind: ClearErrorLater})
+	}
+	return fx
 }
 
 // settle picks the resting state once nothing holds the machine: speak
@@ -250,12 +273,22 @@ func (m *Machine) settle(fx []Effect) []Effect {
 		return append(fx, Effect{Kind: Speak, Text: text, ID: m.speech})
 	case m.active:
 		m.state = Thinking
-	case m.muted:
-		m.state = Muted
 	default:
-		m.state = Idle
+		m.state = m.resting()
 	}
 	return fx
+}
+
+// resting is the state with nothing to do: the error while the microphone
+// is lost, else muted or idle.
+func (m *Machine) resting() State {
+	switch {
+	case m.micLost:
+		return Failed
+	case m.muted:
+		return Muted
+	}
+	return Idle
 }
 
 func (e Effect) String() string {

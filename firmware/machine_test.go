@@ -16,6 +16,9 @@ var (
 	press    = Event{Kind: Pressed}
 	release  = Event{Kind: Released}
 	longHold = Event{Kind: LongPressed}
+
+	micLost     = Event{Kind: MicLost, Text: "capture device gone"}
+	micRestored = Event{Kind: MicRestored}
 )
 
 func answer(turn int, text string) Event { return Event{Kind: Answered, Turn: turn, Text: text} }
@@ -166,12 +169,58 @@ func TestMachine(t *testing.T) {
 			{press, Listening, []Effect{cancel(1), start}},
 			{Event{Kind: Failure, Turn: 1, Text: "cancelled"}, Listening, nil},
 		}},
+		{"microphone lost while listening, until restored", []step{
+			{press, Listening, []Effect{start}},
+			{micLost, Failed, []Effect{discard}},
+			{release, Failed, nil},
+			{press, Failed, nil}, // refused: nothing to listen with
+			{Event{Kind: ErrorShown}, Failed, nil},
+			{micRestored, Idle, nil},
+			{press, Listening, []Effect{start}},
+		}},
+		{"microphone lost while thinking cancels the turn", []step{
+			{press, Listening, []Effect{start}},
+			{release, Thinking, []Effect{finish(1)}},
+			{micLost, Failed, []Effect{cancel(1)}},
+			{answer(1, "late"), Failed, nil},
+			{micRestored, Idle, nil},
+		}},
+		{"announcements are spoken while the microphone is lost", []step{
+			{micLost, Failed, nil},
+			{answer(0, "ring"), Speaking, []Effect{say(1, "ring")}},
+			{spoken(1), Failed, nil},
+			{answer(0, "ring again"), Speaking, []Effect{say(2, "ring again")}},
+			{press, Failed, []Effect{stop}}, // silences it, does not listen
+			{micRestored, Idle, nil},
+		}},
+		{"microphone restored while speaking", []step{
+			{micLost, Failed, nil},
+			{answer(0, "ring"), Speaking, []Effect{say(1, "ring")}},
+			{micRestored, Speaking, nil},
+			{spoken(1), Idle, nil},
+		}},
+		{"microphone lost while muted shows the error, restored mutes again", []step{
+			{press, Listening, []Effect{start}},
+			{longHold, Listening, nil},
+			{release, Thinking, []Effect{finish(1)}},
+			{unheard(1), Muted, nil},
+			{micLost, Failed, nil},
+			{longHold, Failed, nil},
+			{micRestored, Muted, nil},
+		}},
+		{"a failure while the microphone is lost clears back to the error", []step{
+			{micLost, Failed, nil},
+			{Event{Kind: Failure, Text: "espeak died"}, Failed, []Effect{clear}},
+			{Event{Kind: ErrorShown}, Failed, nil},
+			{micRestored, Idle, nil},
+		}},
 		{"stray events in idle", []step{
 			{release, Idle, nil},
 			{spoken(7), Idle, nil},
 			{done(3), Idle, nil},
 			{Event{Kind: ErrorShown}, Idle, nil},
 			{longHold, Idle, nil},
+			{micRestored, Idle, nil},
 		}},
 	}
 	for _, tt := range tests {
@@ -212,7 +261,7 @@ func TestMachineActive(t *testing.T) {
 func TestMachineStrings(t *testing.T) {
 	for _, tt := range []struct{ got, want string }{
 		{Idle.String(), "idle"}, {Failed.String(), "error"}, {State(42).String(), "State(42)"},
-		{Pressed.String(), "pressed"}, {ErrorShown.String(), "error-shown"},
+		{Pressed.String(), "pressed"}, {ErrorShown.String(), "error-shown"}, {MicRestored.String(), "mic-restored"},
 		{Speak.String(), "speak"}, {EffectKind(9).String(), "EffectKind(9)"},
 	} {
 		if tt.got != tt.want {

@@ -67,22 +67,29 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 	}
 	defer rec.Close()
 
+	// a, the assistant, is built once every device is open. The audio path
+	// reaches it only after that: the microphone's events wait on micEvents,
+	// read once a exists, and push-to-talk reports an utterance too long
+	// only after a Down, which only a issues.
+	var a *assistant
 	var src audio.Source
 	var mic *scriptedMic
-	audioEvents := make(chan audio.Event, 8)
+	micEvents := make(chan audio.Event)
 	if opts.WAV != "" {
 		mic = newScriptedMic()
 		src = mic
 	} else {
-		capture, err := audio.OpenCapture(audio.CaptureConfig{
-			Device: cfg.Audio.Device,
-			Logger: log,
-			OnEvent: func(e audio.Event) {
-				select {
-				case audioEvents <- e:
-				default: // the capture goroutine must not wait; the log has it
-				}
-			},
+		capture, err := openMic(cfg.Audio, log, func(e audio.Event) {
+			// Lost and restored alternate and the last one must arrive (it
+			// sets the LED), so wait for the assistant rather than drop it;
+			// the rest is only logged, by the capture itself.
+			if e.Kind != audio.DeviceLost && e.Kind != audio.DeviceRestored {
+				return
+			}
+			select {
+			case micEvents <- e:
+			case <-ctx.Done():
+			}
 		})
 		if err != nil {
 			return err
@@ -90,7 +97,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 		defer capture.Close()
 		src = capture
 	}
-	ptt := audio.NewPTT(src, rec, audio.PTTConfig{PreRoll: cfg.Audio.PreRoll, MaxUtterance: cfg.Audio.MaxUtterance, Logger: log})
+	ptt := audio.NewPTT(src, rec, pttConfig(cfg.Audio, log, func() { a.listenedTooLong() }))
 	pttDone := make(chan struct{})
 	go func() {
 		defer close(pttDone)
@@ -153,16 +160,18 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 		rest = make(chan State, 16)
 		ind = &watchedIndicator{Indicator: indicator, states: rest}
 	}
-	a, err := newAssistant(ctx, cfg, devices{listener: listener, speaker: speaker, led: ind}, opts.Commands, clockwork.NewRealClock(), log)
+	a, err = newAssistant(ctx, cfg, devices{listener: listener, speaker: speaker, led: ind}, opts.Commands, clockwork.NewRealClock(), log)
 	if err != nil {
 		return err
 	}
 	go func() {
 		for {
 			select {
-			case e := <-audioEvents:
+			case e := <-micEvents:
 				if e.Kind == audio.DeviceLost {
-					a.event(Event{Kind: Failure, Text: e.String()})
+					a.event(Event{Kind: MicLost, Text: e.String()})
+				} else {
+					a.event(Event{Kind: MicRestored})
 				}
 			case <-ctx.Done():
 				return
@@ -216,6 +225,44 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 		log.Warn("systemd notify", "err", serr)
 	}
 	return err
+}
+
+// openMic opens the configured microphone. Its error names the device, as
+// the configuration does.
+func openMic(c AudioConfig, log *slog.Logger, onEvent func(audio.Event)) (*audio.Capture, error) {
+	capture, err := audio.OpenCapture(audio.CaptureConfig{Backend: c.Backend, Device: c.Device, Logger: log, OnEvent: onEvent})
+	if err != nil {
+		device := fmt.Sprintf("audio.device %q", c.Device)
+		if c.Device == "" {
+			device = "the default capture device (audio.device is empty)"
+		}
+		if c.Backend != "" {
+			device += fmt.Sprintf(" on audio.backend %q", c.Backend)
+		}
+		return nil, fmt.Errorf("cannot open the microphone, %s: %w", device, err)
+	}
+	return capture, nil
+}
+
+// pttConfig is push-to-talk as configured. In the configuration a zero
+// pre-roll means none (audio.PTTConfig's zero means its default; the
+// configuration's default is written in DefaultConfig). tooLong is called,
+// on push-to-talk's goroutine, when an utterance reaches the maximum length.
+func pttConfig(c AudioConfig, log *slog.Logger, tooLong func()) audio.PTTConfig {
+	preRoll := c.PreRoll
+	if preRoll == 0 {
+		preRoll = -1
+	}
+	return audio.PTTConfig{
+		PreRoll:      preRoll,
+		MaxUtterance: c.MaxUtterance,
+		Logger:       log,
+		OnEvent: func(e audio.Event) {
+			if e.Kind == audio.MaxLength {
+				tooLong()
+			}
+		},
+	}
 }
 
 // newLogger is a text logger at level (one of the configuration's).
@@ -339,6 +386,14 @@ func (w *watchedIndicator) Show(s State) {
 
 // pressAndSay is one simulated push-to-talk turn: press, say pcm, release.
 func pressAndSay(ctx context.Context, buttons chan<- Event, l *watchedListener, mic *scriptedMic, pcm []byte) error {
+	if err := pressAndPlay(ctx, buttons, l, mic, pcm); err != nil {
+		return err
+	}
+	return send(ctx, buttons, Event{Kind: Released})
+}
+
+// pressAndPlay presses and says pcm, leaving the button down.
+func pressAndPlay(ctx context.Context, buttons chan<- Event, l *watchedListener, mic *scriptedMic, pcm []byte) error {
 	select {
 	case <-l.downs: // drop a stale signal
 	default:
@@ -357,10 +412,10 @@ func pressAndSay(ctx context.Context, buttons chan<- Event, l *watchedListener, 
 	}
 	select {
 	case <-played:
+		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return send(ctx, buttons, Event{Kind: Released})
 }
 
 func send(ctx context.Context, ch chan<- Event, e Event) error {

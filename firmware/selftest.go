@@ -18,7 +18,6 @@ import (
 	"github.com/hark-assistant/hark/drivers/led"
 	"github.com/hark-assistant/hark/drivers/pins"
 	"github.com/hark-assistant/hark/pipeline"
-	"github.com/hark-assistant/hark/pipeline/audio"
 	"github.com/hark-assistant/hark/pipeline/vosk"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
@@ -136,11 +135,10 @@ func waitLook(ctx context.Context, shown <-chan string, want string) error {
 
 // checkAudio opens the capture device and reads a few frames.
 func checkAudio(ctx context.Context, c AudioConfig, sim bool, log *slog.Logger) (string, error) {
-	cc := audio.CaptureConfig{Device: c.Device, Logger: log}
 	if sim {
-		cc = audio.CaptureConfig{Backend: "null", Logger: log}
+		c = AudioConfig{Backend: "null"}
 	}
-	capture, err := audio.OpenCapture(cc)
+	capture, err := openMic(c, log, nil)
 	if err != nil {
 		return "", err
 	}

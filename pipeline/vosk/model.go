@@ -19,8 +19,9 @@ import (
 )
 
 // Model is a loaded Vosk model. Load it once and create a Recognizer per
-// audio stream from it; recognisers keep their own reference to the model's
-// data, so closing the Model while they live is safe.
+// audio stream from it. A Recognizer builds a fresh libvosk recogniser from
+// the model for every utterance and grammar, so keep the Model open for as
+// long as its recognisers are used, and close it after them.
 type Model struct {
 	dir          string
 	grammarGraph bool // graph/HCLr.fst + graph/Gr.fst: phrase lists can be compiled at runtime
@@ -64,7 +65,8 @@ func (m *Model) Dir() string { return m.dir }
 // graph/Gr.fst) rather than a precompiled graph/HCLG.fst.
 func (m *Model) SupportsGrammar() bool { return m.grammarGraph }
 
-// Close frees the model. Recognisers created from it remain usable.
+// Close frees the model. Recognisers created from it fail from their next
+// utterance on.
 func (m *Model) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -39,6 +39,7 @@ func subcommands() map[string]subcommand {
 		"demo":       {"scripted demo: simulated presses over spoken WAVs, no Pi needed", runDemo},
 		"selftest":   {"check LED, audio, model, button and watchdog: selftest [--sim] [--config FILE]", runSelfTest},
 		"run":        {"run the assistant: run [--config FILE] [--sim] [--wav FILE]", runRun},
+		"bench":      {"latency of the whole path per engine: bench [--runs N] [--engine vosk|pocketsphinx|all]", runBench},
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
 
 // TestRunRefusesBadInput: every refusal happens before any device is
@@ -36,6 +38,29 @@ func TestRunRefusesBadInput(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), exitUsage, tt.wantStderr)
 			}
 		})
+	}
+}
+
+// TestRunWithoutMicrophone: a microphone that cannot be opened at start
+// fails `hark run` with exit 1 (the configuration is fine) and an error
+// naming the device. The null backend needs no sound card; the Vosk test
+// model stands in for a real one.
+func TestRunWithoutMicrophone(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model")
+	if err := testmodel.Write(model, testmodel.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "hark.yaml")
+	src := fmt.Sprintf("recognizer:\n  model: %s\naudio:\n  backend: \"null\"\n  device: USB mic\nled:\n  backend: terminal\n", model)
+	if err := os.WriteFile(config, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--config", config}, &stdout, &stderr)
+	want := `hark: cannot open the microphone, audio.device "USB mic" on audio.backend "null": no capture device named "USB mic"`
+	if code != exitFailure || !strings.Contains(stderr.String(), want) {
+		t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), exitFailure, want)
 	}
 }
 
