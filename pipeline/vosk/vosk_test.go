@@ -469,9 +469,13 @@ func TestClose(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Errorf("second Model.Close = %v", err)
 	}
-	// A recogniser outlives its model: it holds its own reference.
+	// The utterance under way holds libvosk's own reference to the model
+	// and finishes; the next one needs the model and fails.
 	if res := recognise(t, r, testmodel.Utterance("two")); res.Text != "two" {
 		t.Errorf("after Model.Close: %q", res.Text)
+	}
+	if _, err := r.Accept(testmodel.Tone("on")); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("next utterance after Model.Close: Accept = %v, want an error saying the model is closed", err)
 	}
 	if _, err := m.NewRecognizer(pipeline.SampleRate); err == nil {
 		t.Error("NewRecognizer on a closed model succeeded")
