@@ -182,7 +182,7 @@ func benchSpeech(ctx context.Context, name string, cfg *Config, opts BenchOption
 // benchEngine runs Hark with cfg's recognizer and cmds (whose handlers it
 // sets) over phrases in turn, runs times after a warm-up turn.
 func benchEngine(ctx context.Context, name string, cfg *Config, cmds []commands.Command, phrases []benchPhrase, runs int, log *slog.Logger) (BenchResult, error) {
-	rec, err := openRecognizer(cfg.Recognizer)
+	rec, err := OpenRecognizer(cfg.Recognizer)
 	if err != nil {
 		return BenchResult{}, fmt.Errorf("bench %s: %w", name, err)
 	}

@@ -189,7 +189,7 @@ func Demo(ctx context.Context, opts DemoOptions) error {
 func demoRecognizer(cfg *Config, voskModels []string) (pipeline.Recognizer, string, error) {
 	if dir := findVoskModel(voskModels); dir != "" {
 		cfg.Recognizer = RecognizerConfig{Engine: "vosk", Model: dir, Grammar: true}
-		rec, err := openRecognizer(cfg.Recognizer)
+		rec, err := OpenRecognizer(cfg.Recognizer)
 		return rec, "Vosk, model " + dir, err
 	}
 	looked := strings.Join(voskModels, ", ")
@@ -197,7 +197,7 @@ func demoRecognizer(cfg *Config, voskModels []string) (pipeline.Recognizer, stri
 		return nil, "", fmt.Errorf("demo: no Vosk model (looked in %s; `make model` fetches one) and this hark was built without PocketSphinx (build with -tags pocketsphinx, as `make build` does)", looked)
 	}
 	cfg.Recognizer = RecognizerConfig{Engine: "pocketsphinx", Grammar: true}
-	rec, err := openRecognizer(cfg.Recognizer)
+	rec, err := OpenRecognizer(cfg.Recognizer)
 	return rec, fmt.Sprintf("PocketSphinx with Debian's en-us model (offline: no Vosk model in %s; `make model` fetches one)", looked), err
 }
 

@@ -8,8 +8,9 @@ import (
 	"github.com/hark-assistant/hark/pipeline/vosk"
 )
 
-// openRecognizer loads the configured engine and model.
-func openRecognizer(rc RecognizerConfig) (pipeline.Recognizer, error) {
+// OpenRecognizer loads the configured engine and model. An error names the
+// model's path; an engine this binary lacks is an error, not a crash.
+func OpenRecognizer(rc RecognizerConfig) (pipeline.Recognizer, error) {
 	switch rc.Engine {
 	case "vosk":
 		m, err := vosk.LoadModel(rc.Model)

@@ -14,7 +14,7 @@ func TestOpenVoskRecognizerOutlivesFirstUtterance(t *testing.T) {
 	if err := testmodel.Write(dir, testmodel.Options{Grammar: true}); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := openRecognizer(RecognizerConfig{Engine: "vosk", Model: dir})
+	rec, err := OpenRecognizer(RecognizerConfig{Engine: "vosk", Model: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

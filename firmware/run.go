@@ -61,7 +61,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	rec, err := openRecognizer(cfg.Recognizer)
+	rec, err := OpenRecognizer(cfg.Recognizer)
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ func checkModel(rc RecognizerConfig, sim bool) (string, error) {
 		}
 		return `generated Vosk test model loads and decodes "on"`, nil
 	}
-	rec, err := openRecognizer(rc)
+	rec, err := OpenRecognizer(rc)
 	if err != nil {
 		return "", err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/hark-assistant/hark/firmware"
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/audio"
-	"github.com/hark-assistant/hark/pipeline/vosk"
 )
 
 // transcript is what `hark transcribe` prints.
@@ -100,23 +99,19 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return exitOK
 }
 
-// openEngine loads the named engine with the model in dir.
+// openEngine loads the named engine with the model in dir; an empty dir
+// means the engine's default model.
 func openEngine(engine, dir string) (pipeline.Recognizer, error) {
 	switch engine {
 	case "vosk":
 		if dir == "" {
 			dir = firmware.DefaultConfig().Recognizer.Model
 		}
-		m, err := vosk.LoadModel(dir)
-		if err != nil {
-			return nil, err
-		}
-		defer m.Close() // the recognizer keeps its own reference
-		return m.NewRecognizer(pipeline.SampleRate)
 	case "pocketsphinx":
-		return openPocketsphinxEngine(dir)
+	default:
+		return nil, fmt.Errorf("--engine %q: want vosk or pocketsphinx", engine)
 	}
-	return nil, fmt.Errorf("--engine %q: want vosk or pocketsphinx", engine)
+	return firmware.OpenRecognizer(firmware.RecognizerConfig{Engine: engine, Model: dir})
 }
 
 // chunk is 100 ms of audio, the size live capture delivers.

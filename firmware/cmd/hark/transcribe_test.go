@@ -64,6 +64,23 @@ func TestTranscribeVosk(t *testing.T) {
 	}
 }
 
+// TestTranscribeVoskGrammar decodes against the patterns' grammar, which
+// needs a fresh libvosk recognizer built from the still-open model.
+func TestTranscribeVoskGrammar(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "model")
+	if err := testmodel.Write(model, testmodel.Options{Grammar: true}); err != nil {
+		t.Fatal(err)
+	}
+	wav := writeWAV(t, testmodel.Utterance("two", "off"))
+	code, out, stderr := transcribe(t, "--model", model, "--pattern", "switch=(one|two) (on|off)", wav)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if out.Text != "two off" {
+		t.Errorf("transcript = %+v, want text \"two off\"", out)
+	}
+}
+
 func TestTranscribeErrors(t *testing.T) {
 	dir := t.TempDir()
 	goodWAV := writeWAV(t, testmodel.Utterance("one"))
