@@ -63,11 +63,13 @@ vet: $(VOSK_LIB)/libvosk.so
 test: fmt-check vet
 	$(GO) test -race -tags '$(TAGS)' ./...
 
-bench: $(VOSK_LIB)/libvosk.so
+bench: build
 	@mkdir -p build
 	$(GO) test -tags '$(TAGS)' -run '^$$' -bench . -benchmem ./... | tee build/bench.txt
 	@echo "idle main loop + watchdog, CPU over 10 s:" | tee -a build/bench.txt
 	$(GO) run ./commands/scheduler/internal/idlecpu -for 10s | tee -a build/bench.txt
+	@echo "whole path, simulated push-to-talk over WAVs:" | tee -a build/bench.txt
+	bin/hark bench --runs 20 | tee -a build/bench.txt
 
 model:
 	scripts/fetch-model
