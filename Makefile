@@ -6,6 +6,7 @@
 # has to export LD_LIBRARY_PATH; test binaries use the absolute path.
 
 SHELL    := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # The host build also has the PocketSphinx engine (Debian packages it for
