@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"math"
 	"time"
 
 	"github.com/hark-assistant/hark/pipeline"
@@ -21,9 +22,13 @@ func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 // bytesPerSecond is the size of one second of Hark audio.
 const bytesPerSecond = 2 * pipeline.SampleRate
 
-// durationBytes is the even number of bytes holding d of audio.
+// durationBytes is the even number of bytes holding d of audio. It
+// saturates where that does not fit an int (past 18 hours on 32-bit ARM).
 func durationBytes(d time.Duration) int {
 	whole, frac := d/time.Second, d%time.Second // split so long durations do not overflow
+	if int64(whole) >= math.MaxInt/bytesPerSecond {
+		return math.MaxInt &^ 1
+	}
 	return int(int64(whole)*bytesPerSecond+int64(frac)*bytesPerSecond/int64(time.Second)) &^ 1
 }
 

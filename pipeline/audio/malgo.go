@@ -170,9 +170,23 @@ type malgoDevice struct {
 	pin runtime.Pinner // keeps the device ID in place while miniaudio holds it
 }
 
+// Close stops the device, then uninitialises it. miniaudio 0.11.23's uninit
+// no longer stops first, and must not overlap a stop: after the stop
+// notification that makes Capture close a lost device, the worker thread
+// still has to mark the device stopped and wake any ma_device_stop waiting
+// for it (JACK's shutdown handler is one). An uninit landing in between
+// either strands that waiter, hanging both in the teardown of its event, or
+// makes the worker start the device again and the uninit wait forever for it.
+// ma_device_stop takes the device's start/stop lock and waits for the worker,
+// so it serialises with any stop under way; on a stopped device it returns
+// at once.
 func (d *malgoDevice) Close() error {
+	err := d.dev.Stop()
 	d.dev.Uninit()
 	d.pin.Unpin()
+	if err != nil {
+		return fmt.Errorf("stopping before close: %w", err)
+	}
 	return nil
 }
 

@@ -118,8 +118,24 @@ func TestNullBackendPeriods(t *testing.T) {
 	}
 }
 
+// heldDevice is a real device whose stop notification, on miniaudio's worker
+// thread, is held until Capture closes the device.
+type heldDevice struct {
+	*malgoDevice
+	closing chan struct{}
+}
+
+func (d heldDevice) Close() error {
+	close(d.closing)
+	return d.malgoDevice.Close()
+}
+
 // A real miniaudio device that stops under Capture (as an unplugged one
-// does) is reported lost, reopened and read again.
+// does) is reported lost, reopened and read again, loss after loss. A
+// concurrent ma_device_stop stops it, as JACK's shutdown handler does, and
+// its stop notification is held on miniaudio's worker thread until Capture
+// closes the device, so the close overlaps the rest of the stop sequence:
+// that hung ma_device_uninit while Close did not stop the device first.
 func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
 	ctx, err := initContext("null", testLogger(t))
 	if err != nil {
@@ -129,14 +145,24 @@ func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
 	devices := make(chan *malgoDevice, 4)
 	open := ctx.opener("")
 	events := make(chan Event, 4)
-	c, err := newCapture(CaptureConfig{Logger: testLogger(t), OnEvent: func(e Event) { events <- e }},
-		func(data func([]byte), stopped func(error)) (device, string, error) {
-			d, name, err := open(data, stopped)
-			if err == nil {
-				devices <- d.(*malgoDevice)
-			}
-			return d, name, err
+	cfg := CaptureConfig{
+		Logger:       testLogger(t),
+		OnEvent:      func(e Event) { events <- e },
+		StallTimeout: time.Hour, // only the stop notification may report the loss
+	}
+	c, err := newCapture(cfg, func(data func([]byte), stopped func(error)) (device, string, error) {
+		closing := make(chan struct{})
+		d, name, err := open(data, func(err error) {
+			stopped(err)
+			<-closing
 		})
+		if err != nil {
+			return nil, name, err
+		}
+		held := heldDevice{d.(*malgoDevice), closing}
+		devices <- held.malgoDevice
+		return held, name, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,18 +179,22 @@ func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
 		}
 	}
 	read()
-	first := <-devices
-	if err := first.dev.Stop(); err != nil {
-		t.Fatal(err)
+	current := <-devices
+	// Each loss overlaps the stop sequence anew; the old hang showed within
+	// a few losses natively and under qemu.
+	for loss := 1; loss <= 5; loss++ {
+		if err := current.dev.Stop(); err != nil {
+			t.Fatalf("loss %d: %v", loss, err)
+		}
+		if e := <-events; e.Kind != DeviceLost || !errors.Is(e.Err, errDeviceStopped) {
+			t.Fatalf("loss %d: event %v, want DeviceLost for the stopped device", loss, e)
+		}
+		if e := <-events; e.Kind != DeviceRestored {
+			t.Fatalf("loss %d: event %v, want DeviceRestored", loss, e)
+		}
+		current = <-devices
+		// Drain what the lost device left, then read from the new one.
+		c.ring.readInto(make([]byte, durationBytes(2*time.Second)))
+		read()
 	}
-	if e := <-events; e.Kind != DeviceLost || !errors.Is(e.Err, errDeviceStopped) {
-		t.Fatalf("event %v, want DeviceLost for the stopped device", e)
-	}
-	if e := <-events; e.Kind != DeviceRestored {
-		t.Fatalf("event %v, want DeviceRestored", e)
-	}
-	<-devices
-	// Drain what the first device left, then read from the second.
-	c.ring.readInto(make([]byte, durationBytes(2*time.Second)))
-	read()
 }

@@ -2,6 +2,7 @@ package audio
 
 import (
 	"bytes"
+	"math"
 	"testing"
 	"time"
 )
@@ -125,7 +126,10 @@ func TestDurationBytes(t *testing.T) {
 		{10 * time.Millisecond, 320},
 		{300 * time.Millisecond, 9600},
 		{time.Second / 3, 10666},
-		{1000 * time.Hour, 1000 * 3600 * 32000},
+		// Exact with a 64-bit int, saturated with a 32-bit one.
+		{1000 * time.Hour, min(1000*3600*32000, math.MaxInt&^1)},
+		{math.MaxInt64, min(295147905179352, math.MaxInt&^1)},
+		{18 * time.Hour, min(18*3600*32000, math.MaxInt&^1)},
 	}
 	for _, tt := range tests {
 		if got := durationBytes(tt.d); got != tt.want {
