@@ -50,7 +50,13 @@ func (p *DevicePlayer) Play(ctx context.Context, a Audio) error {
 	if err != nil {
 		return fmt.Errorf("speech: playback device at %d Hz: %w", a.SampleRate, err)
 	}
-	defer dev.Uninit()
+	// Stop before Uninit: the bundled miniaudio's uninit does not stop a
+	// running device itself, and racing its worker thread can hang (see
+	// pipeline/audio's malgoDevice.Close).
+	defer func() {
+		_ = dev.Stop()
+		dev.Uninit()
+	}()
 	if err := dev.Start(); err != nil {
 		return fmt.Errorf("speech: starting playback: %w", err)
 	}
