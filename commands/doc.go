@@ -4,10 +4,11 @@
 // Commands are declared in Go with a name, a pattern (see package pattern)
 // and a Handler. A Manager, built once with NewManager, checks them all at
 // start (every pattern compiles, every parameter type is registered, no two
-// patterns are the same) and then finds the commands in an utterance —
-// several per utterance, in spoken order: "turn on the light and what time
-// is it" yields two matches. Where matches overlap, the command declared
-// first wins and the rest of the utterance is searched again. Connectors
+// patterns are the same, spacing, case, punctuation and parameter names
+// aside: see pattern.Pattern.Canonical) and then finds the commands in an
+// utterance — several per utterance, in spoken order: "turn on the light and
+// what time is it" yields two matches. Where matches overlap, the command
+// declared first wins and the rest of the utterance is searched again. Connectors
 // ("and", "then") between commands are dropped, and an open slot such as
 // `note $text:String` stops before "and" when a command follows it.
 //

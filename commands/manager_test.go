@@ -125,6 +125,8 @@ func TestNewManagerHealthCheck(t *testing.T) {
 		{"bad pattern", []Command{{Name: "a", Pattern: "turn (on", Handler: ok}}, []string{`command a: pattern "turn (on": position 5: unbalanced '('`}},
 		{"unknown type", []Command{{Name: "a", Pattern: "set $x:Colour", Handler: ok}}, []string{"command a:", "unknown type Colour"}},
 		{"same pattern", []Command{{Name: "a", Pattern: "turn on", Handler: ok}, {Name: "b", Pattern: "Turn  on", Handler: ok}}, []string{"commands a and b have the same pattern"}},
+		{"same pattern, other spacing", []Command{{Name: "a", Pattern: "turn (on|off) the light", Handler: ok}, {Name: "b", Pattern: "turn ( on | off ) the light!", Handler: ok}}, []string{"commands a and b have the same pattern"}},
+		{"same pattern, other parameter names", []Command{{Name: "a", Pattern: "dim the $room:Word light", Handler: ok}, {Name: "b", Pattern: "dim the $place:Word light", Handler: ok}}, []string{"commands a and b have the same pattern"}},
 		{"same name", []Command{{Name: "a", Pattern: "x", Handler: ok}, {Name: "a", Pattern: "y", Handler: ok}}, []string{"command a is declared twice"}},
 		{"builtin name", []Command{{Name: RepeatCommand, Pattern: "x", Handler: ok}}, []string{"command repeat is declared twice"}},
 		{"no handler", []Command{{Name: "a", Pattern: "x"}}, []string{"command a has no handler"}},
@@ -376,7 +378,12 @@ func contains(list []string, s string) bool {
 
 func TestMatchJSON(t *testing.T) {
 	m := newTestManager(t, Command{Name: "light", Pattern: "turn on the $room:Word light (at $level:Number percent)?", Handler: answer("")})
-	b, err := json.Marshal(m.Match("turn on the Kitchen light at fifty percent", t0))
+	ms := m.Match("turn on the Kitchen light at fifty percent", t0)
+	// The pattern travels with the match, for blockage reports, but stays out of the JSON.
+	if len(ms) != 1 || ms[0].Pattern != "turn on the $room:Word light (at $level:Number percent)?" {
+		t.Fatalf("matches = %+v, want one carrying its pattern", ms)
+	}
+	b, err := json.Marshal(ms)
 	if err != nil {
 		t.Fatal(err)
 	}

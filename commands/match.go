@@ -13,6 +13,9 @@ type Match struct {
 	Text    string `json:"text"` // the words that matched, as spoken
 	Params  Params `json:"params"`
 	Kind    Kind   `json:"-"` // where the dispatcher must run it
+	// Pattern is the command's pattern as declared, for the scheduler's
+	// blockage reports.
+	Pattern string `json:"-"`
 
 	handler Handler
 }

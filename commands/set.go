@@ -3,7 +3,6 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hark-assistant/hark/commands/pattern"
 )
@@ -41,7 +40,9 @@ func compileSet(types *pattern.Types, cmds []Command) (commandSet, error) {
 			errs = append(errs, fmt.Errorf("command %s: %w", c.Name, err))
 			continue
 		}
-		key := strings.Join(strings.Fields(strings.ToLower(c.Pattern)), " ")
+		// Canonical forms, not sources, so that "turn (on|off)" and
+		// "Turn ( on | off )" count as the same: the later could never win.
+		key := p.Canonical()
 		if other, dup := patterns[key]; dup {
 			errs = append(errs, fmt.Errorf("commands %s and %s have the same pattern %q", other, c.Name, c.Pattern))
 		}
@@ -127,5 +128,5 @@ func newMatch(c compiled, pm pattern.Match, extra Params) Match {
 	for k, v := range pm.Params {
 		params[k] = v
 	}
-	return Match{Command: c.Name, Text: pm.Text, Params: params, Kind: c.Kind, handler: c.Handler}
+	return Match{Command: c.Name, Text: pm.Text, Params: params, Kind: c.Kind, Pattern: c.Pattern, handler: c.Handler}
 }

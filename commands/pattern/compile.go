@@ -241,3 +241,50 @@ func (p *parser) identifier() string {
 func isNameRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// Canonical returns p in a normal form that drops what does not change
+// matching — spacing, case, punctuation, parameter names — so that two
+// patterns with the same canonical form match the same words. The manager's
+// health check uses it to find a command that could never win.
+func (p *Pattern) Canonical() string {
+	var b strings.Builder
+	canonical(&b, p.root)
+	return b.String()
+}
+
+func canonical(b *strings.Builder, n node) {
+	switch n := n.(type) {
+	case *wordNode:
+		b.WriteString(n.word)
+	case *seqNode:
+		for i, it := range n.items {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			canonical(b, it)
+		}
+	case *altNode:
+		b.WriteByte('(')
+		for i, a := range n.alts {
+			if i > 0 {
+				b.WriteByte('|')
+			}
+			canonical(b, a)
+		}
+		b.WriteByte(')')
+	case *optNode:
+		b.WriteByte('(')
+		canonical(b, n.inner)
+		b.WriteString(")?")
+	case *repeatNode:
+		b.WriteByte('{')
+		canonical(b, n.inner)
+		b.WriteByte('}')
+	case *anyNode:
+		b.WriteByte('*')
+	case *manyNode:
+		b.WriteString("**")
+	case *paramNode:
+		b.WriteString("$:" + n.def.Name)
+	}
+}

@@ -7,9 +7,9 @@ import (
 )
 
 // FuzzCompile feeds arbitrary patterns and utterances to the parser, the
-// matcher and the grammar expansion: none may panic, errors must be
-// *SyntaxError with a position inside the pattern, and a match must lie
-// inside the utterance.
+// matcher, the canonical form and the grammar expansion: none may panic,
+// errors must be *SyntaxError with a position inside the pattern, and a
+// match must lie inside the utterance.
 func FuzzCompile(f *testing.F) {
 	for _, seed := range []struct{ pattern, text string }{
 		{"turn (on|off) the $room:Word? light", "please turn on the kitchen light"},
@@ -45,6 +45,9 @@ func FuzzCompile(f *testing.F) {
 			if m.Start >= m.End || !strings.Contains(text, m.Text) {
 				t.Fatalf("Compile(%q).MatchString(%q) = %+v", src, text, m)
 			}
+		}
+		if p.Canonical() == "" {
+			t.Fatalf("Compile(%q).Canonical() is empty", src)
 		}
 		e := p.Expand(50)
 		if len(e.Phrases) > 50 {

@@ -4,9 +4,12 @@ import "encoding/json"
 
 // Value is the value of one matched parameter.
 type Value struct {
-	Type  string // name of the parameter's type
-	Text  string // the words it matched, as spoken
-	Value any    // string for Word and String, float64 for Number, the Parse result for custom types
+	Type string // name of the parameter's type
+	Text string // the words it matched, as spoken
+	// Value is a string for Word and String and a float64 for Number; for a
+	// custom type it is what Parse returned or, without Parse, the type's
+	// own Params (when its pattern has any) or else Text.
+	Value any
 }
 
 // MarshalJSON encodes the converted value alone: Word and String as strings,

@@ -36,6 +36,8 @@ func testTypes(t testing.TB) *Types {
 		return name.Word("last"), nil
 	}}))
 	must(types.Union("Setting", "Color", "Number"))
+	// A union of two custom types, one of them nesting another.
+	must(types.Union("Target", "Person", "Color"))
 	return types
 }
 
@@ -118,6 +120,10 @@ func TestMatch(t *testing.T) {
 		{"set $s:Setting", "set green", "set green", map[string]any{"s": "GREEN"}},
 		{"set $s:Setting", "set seven", "set seven", map[string]any{"s": 7.0}},
 		{"set $s:Setting", "set loud", "", nil},
+		{"call $t:Target", "call miss Ada Lovelace", "call miss Ada Lovelace", map[string]any{"t": "Lovelace"}},
+		{"call $t:Target", "call dark blue", "call dark blue", map[string]any{"t": "DARK_BLUE"}},
+		{"call $t:Target?", "call", "call", map[string]any{}},
+		{"call $t:Target", "call mister", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern+"/"+tt.text, func(t *testing.T) {
@@ -236,10 +242,21 @@ func TestTypesAdd(t *testing.T) {
 			t.Errorf("Add(%s) = %v, want error containing %q", tt.typ.Name, err, tt.want)
 		}
 	}
-	if err := types.Union("Empty"); err == nil {
-		t.Error("Union without members succeeded")
+	unions := []struct {
+		name    string
+		members []string
+		want    string
+	}{
+		{"Empty", nil, "union Empty has no members"},
+		{"Odd", []string{"Color", "Colour"}, "union Odd: unknown member type Colour"},
+		{"Color", []string{"Word"}, "type Color is already registered"},
 	}
-	if got := types.Names(); !reflect.DeepEqual(got, []string{"Color", "Even", "FullName", "Number", "Person", "Setting", "String", "Word"}) {
+	for _, u := range unions {
+		if err := types.Union(u.name, u.members...); err == nil || !strings.Contains(err.Error(), u.want) {
+			t.Errorf("Union(%s, %q) = %v, want error containing %q", u.name, u.members, err, u.want)
+		}
+	}
+	if got := types.Names(); !reflect.DeepEqual(got, []string{"Color", "Even", "FullName", "Number", "Person", "Setting", "String", "Target", "Word"}) {
 		t.Errorf("Names() = %v", got)
 	}
 }
@@ -382,5 +399,32 @@ func TestBacktrackingBudget(t *testing.T) {
 	}
 	if _, ok := MustCompile("{a} end", NewTypes()).MatchString(text); !ok {
 		t.Error("{a} end did not match")
+	}
+}
+
+// TestCanonical: patterns that differ only in what matching ignores share a
+// canonical form; patterns that match differently do not.
+func TestCanonical(t *testing.T) {
+	types := testTypes(t)
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"turn (on|off) the light", "Turn ( on | off )  the light!", true},
+		{"what's up", "What’s up.", true},
+		{"set $room:Word to $n:Number", "set $place:Word to $level:Number", true},
+		{"(please)? go {up|down} * **", "( please )? go { up | down } * **", true},
+		{"timer $n:Number?", "timer ($m:Number)?", true},
+		{"turn on the light", "turn off the light", false},
+		{"set $x:Word", "set $x:String", false},
+		{"go {up|down}", "go (up|down)", false},
+		{"go *", "go **", false},
+		{"(please)? open", "please open", false},
+	}
+	for _, tt := range tests {
+		a, b := MustCompile(tt.a, types).Canonical(), MustCompile(tt.b, types).Canonical()
+		if (a == b) != tt.same {
+			t.Errorf("Canonical(%q) = %q, Canonical(%q) = %q; want same = %v", tt.a, a, tt.b, b, tt.same)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package pattern
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Type is a custom parameter type: the words it accepts, written in the
@@ -78,6 +79,13 @@ func (t *Types) Add(typ Type) error {
 func (t *Types) Union(name string, members ...string) error {
 	if len(members) == 0 {
 		return fmt.Errorf("union %s has no members", name)
+	}
+	for _, m := range members {
+		// Checked here so the error names the member, not the pattern
+		// Union writes for it.
+		if _, ok := t.lookup(m); !ok {
+			return fmt.Errorf("union %s: unknown member type %s (known: %s)", name, m, strings.Join(t.Names(), ", "))
+		}
 	}
 	src := "("
 	for i, m := range members {
