@@ -9,11 +9,17 @@ SHELL    := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-# The host build also has the PocketSphinx engine (Debian packages it for
-# every arch); cross builds are Vosk-only.
-TAGS     ?= pocketsphinx
 HOST_ARCH := $(shell uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/ -e s/armv7l/armv7/)
+# The host build also has the PocketSphinx engine (Debian packages it for
+# every arch); cross builds are Vosk-only. Vosk publishes no ARMv6 library,
+# so a Pi Zero / Pi 1 builds PocketSphinx only (tag novosk).
+ifeq ($(HOST_ARCH),armv6l)
+TAGS     ?= pocketsphinx novosk
+endif
+TAGS     ?= pocketsphinx
 VOSK_LIB := $(CURDIR)/third_party/vosk/linux-$(HOST_ARCH)
+# What the host build needs of libvosk: nothing with the tag novosk.
+NEED_VOSK := $(if $(findstring novosk,$(TAGS)),,$(VOSK_LIB)/libvosk.so)
 GOLDFLAGS := -s -w -X main.version=$(VERSION)
 TEST_MODEL := build/testmodel
 
@@ -42,9 +48,9 @@ setup:
 $(VOSK_LIB)/libvosk.so:
 	scripts/fetch-libvosk $(HOST_ARCH)
 
-build: $(VOSK_LIB)/libvosk.so
+build: $(NEED_VOSK)
 	@mkdir -p bin/lib
-	cp $(VOSK_LIB)/libvosk.so bin/lib/libvosk.so
+	$(if $(NEED_VOSK),cp $(VOSK_LIB)/libvosk.so bin/lib/libvosk.so)
 	CGO_LDFLAGS='-L$(VOSK_LIB) -Wl,-rpath,$$ORIGIN/lib' \
 		$(GO) build -tags '$(TAGS)' -ldflags '$(GOLDFLAGS)' -o bin/hark ./firmware/cmd/hark
 
@@ -58,7 +64,7 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' ; git ls-files --others --exclude-standard '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-vet: $(VOSK_LIB)/libvosk.so
+vet: $(NEED_VOSK)
 	$(GO) vet -tags '$(TAGS)' ./...
 
 test: fmt-check vet

@@ -357,8 +357,9 @@ func (a *assistant) heard(turn int, text string, err error, decode time.Duration
 // blocking ones on a worker.
 func (a *assistant) start(ctx context.Context, c *cmdRun, m commands.Match) {
 	job, err := a.sched.Start(ctx, scheduler.Command{
-		Name:  m.Command,
-		Async: m.Kind == commands.Async,
+		Name:    m.Command,
+		Pattern: m.Pattern,
+		Async:   m.Kind == commands.Async,
 		Run: func(rt scheduler.Runtime) error {
 			m.Invoke(rt, func(r commands.Response) {
 				// Invoke answers on the command's goroutine; responses

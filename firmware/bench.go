@@ -103,6 +103,9 @@ func Bench(ctx context.Context, opts BenchOptions) ([]BenchResult, error) {
 
 // benchVosk measures the generated test model and, if present, a real one.
 func benchVosk(ctx context.Context, opts BenchOptions, log *slog.Logger) ([]BenchResult, error) {
+	if !voskBuilt {
+		return []BenchResult{{Engine: "vosk", Skipped: "this hark was built without Vosk (tag novosk)"}}, nil
+	}
 	dir, err := os.MkdirTemp("", "hark-bench-")
 	if err != nil {
 		return nil, err

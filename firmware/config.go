@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -76,6 +77,9 @@ type WatchdogConfig struct {
 type SpeechConfig struct {
 	Voice string `yaml:"voice"`
 	Rate  int    `yaml:"rate"` // words per minute
+	// Player is a program that plays a WAV file given on its standard
+	// input, e.g. ["aplay", "-q", "-"]; empty: the default sound device.
+	Player []string `yaml:"player"`
 }
 
 // BuiltinsConfig adjusts the built-in commands, named as BuiltinNames lists.
@@ -169,9 +173,9 @@ func LoadConfig(path string) (*Config, error) {
 }
 
 // ParseConfig decodes and validates a configuration; name is used in
-// errors. Keys the file leaves out keep their DefaultConfig values. Unknown
-// keys, wrong types and invalid values are all reported at once, each with
-// its key and line.
+// errors. Keys the file leaves out keep their DefaultConfig values. Every
+// problem is reported with its key and line: all unknown keys and wrong
+// types at once or, when the file decodes, all invalid values at once.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	cfg := DefaultConfig()
 	var root yaml.Node
@@ -397,6 +401,11 @@ func (v *validator) validate(c *Config) {
 	}
 	if c.Speech.Rate < 80 || c.Speech.Rate > 450 {
 		v.failAt("speech.rate", "%d words per minute is out of range [80, 450]", c.Speech.Rate)
+	}
+	if len(c.Speech.Player) > 0 {
+		if _, err := exec.LookPath(c.Speech.Player[0]); err != nil {
+			v.failAt("speech.player", "program %q not found", c.Speech.Player[0])
+		}
 	}
 	v.oneOf("log_level", c.LogLevel, "debug", "info", "warn", "error")
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ commands:
 	if cfg.Button.Pin != "GPIO4" || cfg.Button.LongPress != 1500*time.Millisecond {
 		t.Errorf("button = %+v", cfg.Button)
 	}
-	if cfg.Button.Pull != def.Button.Pull || cfg.Audio != def.Audio || cfg.Speech != def.Speech {
+	if cfg.Button.Pull != def.Button.Pull || cfg.Audio != def.Audio || !reflect.DeepEqual(cfg.Speech, def.Speech) {
 		t.Errorf("defaults not kept: %+v", cfg)
 	}
 	if cfg.Recognizer.Grammar || cfg.Recognizer.Model != model {
@@ -90,6 +91,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"watchdog", "watchdog:\n  threshold: 1ms\n", "watchdog.threshold", 4, "out of range"},
 		{"voice", "speech:\n  voice: \"\"\n", "speech.voice", 4, "voice is required"},
 		{"rate", "speech:\n  rate: 1000\n", "speech.rate", 4, "out of range"},
+		{"player", "speech:\n  player: [/nonexistent/aplay, -q]\n", "speech.player", 4, `program "/nonexistent/aplay" not found`},
 		{"log level", "log_level: chatty\n", "log_level", 3, "not one of debug"},
 		{"builtin name", "builtins:\n  hide: [time, weather]\n", "builtins.hide[1]", 4, `"weather" is not a built-in`},
 		{"pattern missing", "commands:\n  - run: [/bin/true]\n", "commands[0].pattern", 4, "pattern is required"},

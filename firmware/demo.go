@@ -201,8 +201,12 @@ func demoRecognizer(cfg *Config, voskModels []string) (pipeline.Recognizer, stri
 	return rec, fmt.Sprintf("PocketSphinx with Debian's en-us model (offline: no Vosk model in %s; `make model` fetches one)", looked), err
 }
 
-// findVoskModel returns the first of dirs that holds a Vosk model, or "".
+// findVoskModel returns the first of dirs that holds a Vosk model, or ""
+// (always "" in a binary built without Vosk).
 func findVoskModel(dirs []string) string {
+	if !voskBuilt {
+		return ""
+	}
 	for _, dir := range dirs {
 		if fi, err := os.Stat(filepath.Join(dir, "am", "final.mdl")); err == nil && !fi.IsDir() {
 			return dir

@@ -22,6 +22,7 @@
 // returned; later answers (a timer ringing, a download finishing) are
 // announcements, spoken when the assistant is free.
 //
-// Building needs libvosk (see package vosk); the PocketSphinx engine needs
-// the build tag pocketsphinx.
+// Building needs libvosk (see package vosk) unless the build tag novosk
+// leaves the Vosk engine out (boards Vosk has no library for, such as the
+// ARMv6 Pi Zero); the PocketSphinx engine needs the build tag pocketsphinx.
 package firmware

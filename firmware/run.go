@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -46,17 +47,30 @@ const shutdownGrace = 3 * time.Second
 
 // Run runs Hark with cfg until ctx is done (or, with opts.WAV, until that
 // one utterance is answered). It reports READY=1 to systemd once every
-// device is open, and WATCHDOG=1 only while the main loop is healthy.
+// device is open, and WATCHDOG=1 only while the main loop is healthy. A
+// WAV file that cannot be used is refused first, with the error of
+// audio.ReadWAV.
 func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 	if opts.Terminal == nil {
 		opts.Terminal = os.Stderr
 	}
+	// The log and the simulated LED write to it from their own goroutines.
+	ansi := sim.IsTerminal(opts.Terminal)
+	opts.Terminal = &lockedWriter{w: opts.Terminal}
 	if opts.Keyboard == nil {
 		opts.Keyboard = os.Stdin
 	}
 	log := opts.Logger
 	if log == nil {
 		log = newLogger(opts.Terminal, cfg.LogLevel)
+	}
+	// A bad WAV file is bad input, refused before any device is opened.
+	var pcm []byte
+	if opts.WAV != "" {
+		var err error
+		if pcm, err = audio.ReadWAV(opts.WAV); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -113,17 +127,23 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 		<-pttDone
 	}()
 
-	player, err := speech.NewDevicePlayer(nil)
-	if err != nil {
-		return err
+	var player speech.Player
+	if p := cfg.Speech.Player; len(p) > 0 {
+		player = speech.CommandPlayer{Path: p[0], Args: p[1:]}
+	} else {
+		device, err := speech.NewDevicePlayer(nil)
+		if err != nil {
+			return err
+		}
+		defer device.Close()
+		player = device
 	}
-	defer player.Close()
 	speaker, err := speech.New(speech.Config{Voice: cfg.Speech.Voice, Rate: cfg.Speech.Rate, Player: player})
 	if err != nil {
 		return err
 	}
 
-	light, err := openLight(cfg.LED, opts)
+	light, err := openLight(cfg.LED, opts, ansi)
 	if err != nil {
 		return err
 	}
@@ -209,11 +229,6 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 		buttons = sim
 		go func() {
 			defer cancel()
-			pcm, err := audio.ReadWAV(opts.WAV)
-			if err != nil {
-				log.Error("wav", "err", err)
-				return
-			}
 			if err := pressAndSay(ctx, sim, listener, mic, pcm); err != nil {
 				return
 			}
@@ -225,6 +240,18 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 		log.Warn("systemd notify", "err", serr)
 	}
 	return err
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // openMic opens the configured microphone. Its error names the device, as
@@ -272,10 +299,11 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// openLight opens the configured LED, or the terminal one.
-func openLight(c LEDConfig, opts RunOptions) (led.Light, error) {
+// openLight opens the configured LED, or the terminal one (drawn with
+// ANSI escapes if ansi).
+func openLight(c LEDConfig, opts RunOptions, ansi bool) (led.Light, error) {
 	if opts.Sim || c.Backend == "terminal" {
-		return sim.NewLED(opts.Terminal, sim.IsTerminal(opts.Terminal)), nil
+		return sim.NewLED(opts.Terminal, ansi), nil
 	}
 	switch c.Backend {
 	case "apa102":
@@ -345,7 +373,7 @@ func (l *ledIndicator) Show(s State) { l.driver.Set(ledStates[s]) }
 
 func (l *ledIndicator) Blocked(info scheduler.BlockInfo) {
 	l.driver.SetBlocked(true)
-	l.log.Warn("watchdog: main loop blocked", "by", info.Name, "pattern", info.Pattern, "held_ms", info.Held.Milliseconds())
+	l.log.Warn("watchdog: main loop blocked", "by", info.Name, "pattern", info.Pattern, "held_ms", info.Held.Milliseconds(), "stack", info.Stack)
 }
 
 func (l *ledIndicator) Recovered(total time.Duration) {

@@ -1,9 +1,15 @@
 package firmware
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hark-assistant/hark/commands/scheduler"
+	"github.com/hark-assistant/hark/drivers/led"
 	"github.com/hark-assistant/hark/pipeline/audio"
 )
 
@@ -56,6 +62,42 @@ func TestPTTConfigReportsMaxLength(t *testing.T) {
 		pc.OnEvent(audio.Event{Kind: tt.kind})
 		if calls != tt.want {
 			t.Errorf("%v: tooLong called %d times, want %d", tt.kind, calls, tt.want)
+		}
+	}
+}
+
+// TestLEDIndicatorWatchdogAlert: the watchdog's report blinks the LED
+// through the driver, is logged naming the command and its stack, and
+// recovery restores the state shown before.
+func TestLEDIndicatorWatchdogAlert(t *testing.T) {
+	rec := &recordingLight{shown: make(chan string, 8)}
+	d := led.New(rec, led.Config{Logger: slog.New(slog.DiscardHandler)})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go d.Run(ctx)
+	var logged bytes.Buffer
+	ind := &ledIndicator{driver: d, log: slog.New(slog.NewTextHandler(&logged, nil))}
+
+	// Each look is awaited before the next change, so none is coalesced.
+	awaitLook := func(want string) {
+		t.Helper()
+		for got := range rec.shown {
+			if got == want {
+				return
+			}
+		}
+	}
+	ind.Show(Thinking)
+	awaitLook(Thinking.String())
+	stack := "goroutine 42 [sleep]:\ngithub.com/example/slowReport()"
+	ind.Blocked(scheduler.BlockInfo{Name: "slow report", Pattern: "run the slow report", Held: time.Second, Stack: stack})
+	awaitLook("blocked")
+	ind.Recovered(1500 * time.Millisecond)
+	awaitLook(Thinking.String())
+
+	for _, want := range []string{`by="slow report"`, `pattern="run the slow report"`, "held_ms=1000", "goroutine 42 [sleep]", "slowReport()", "blocked_ms=1500"} {
+		if !strings.Contains(logged.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, &logged)
 		}
 	}
 }

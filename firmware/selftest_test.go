@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSelfTestSim(t *testing.T) {
@@ -44,5 +45,19 @@ func TestSelfTestReportsBrokenModel(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^watchdog +ok`).MatchString(out.String()) {
 		t.Errorf("one failure stopped the other checks:\n%s", &out)
+	}
+}
+
+// TestBlockForTripsThreshold: the deliberate block outlasts any configured
+// threshold, so the watchdog check can pass with it.
+func TestBlockForTripsThreshold(t *testing.T) {
+	for _, threshold := range []time.Duration{50 * time.Millisecond, time.Second, 1500 * time.Millisecond, 2 * time.Second, time.Minute} {
+		got := blockFor(threshold)
+		if got <= threshold || got < selfTestBlock {
+			t.Errorf("blockFor(%v) = %v, want over the threshold and at least %v", threshold, got, selfTestBlock)
+		}
+	}
+	if got := blockFor(time.Second); got != selfTestBlock {
+		t.Errorf("blockFor(1s) = %v, want the documented %v", got, selfTestBlock)
 	}
 }

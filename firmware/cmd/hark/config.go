@@ -16,24 +16,35 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "FILE defaults to the first of %v that exists.\n", firmware.DefaultConfigPaths())
 		return exitUsage
 	}
-	path, err := configPath(args[1:]...)
-	if err != nil {
-		fmt.Fprintf(stderr, "hark: %v\n", err)
-		return exitUsage
+	var named string
+	if len(args) == 2 {
+		named = args[1]
 	}
-	cfg, err := firmware.LoadConfig(path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	path, cfg, ok := loadConfig(named, stderr)
+	if !ok {
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "%s: ok (%s, model %s, %d declared commands)\n", path, cfg.Recognizer.Engine, cfg.Recognizer.Model, len(cfg.Commands))
 	return exitOK
 }
 
-// configPath is the named file, or the first default that exists.
-func configPath(named ...string) (string, error) {
-	if len(named) > 0 && named[0] != "" {
-		return named[0], nil
+// loadConfig reads and validates the named configuration file, or the
+// first default that exists, and returns its path. A problem is printed to
+// stderr and reported as !ok: the caller exits with exitUsage, before
+// touching any hardware.
+func loadConfig(named string, stderr io.Writer) (path string, cfg *firmware.Config, ok bool) {
+	path = named
+	if path == "" {
+		var err error
+		if path, err = firmware.FindConfig(); err != nil {
+			fmt.Fprintf(stderr, "hark: %v\n", err)
+			return "", nil, false
+		}
 	}
-	return firmware.FindConfig()
+	cfg, err := firmware.LoadConfig(path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return "", nil, false
+	}
+	return path, cfg, true
 }

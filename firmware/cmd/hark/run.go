@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/hark-assistant/hark/firmware"
+	"github.com/hark-assistant/hark/pipeline/audio"
 )
 
 // runRun is `hark run`: the assistant itself.
@@ -23,19 +26,23 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	path, err := configPath(*config)
-	if err != nil {
-		fmt.Fprintf(stderr, "hark: %v\n", err)
-		return exitUsage
-	}
-	cfg, err := firmware.LoadConfig(path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	_, cfg, ok := loadConfig(*config, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if err := firmware.Run(ctx, cfg, firmware.RunOptions{Sim: *sim, WAV: *wav, Terminal: stderr, Keyboard: os.Stdin}); err != nil {
 		fmt.Fprintf(stderr, "hark: %v\n", err)
+		if badWAV(err, *wav) {
+			return exitUsage
+		}
 		return exitFailure
 	}
 	return exitOK
+}
+
+// badWAV reports whether err is Run refusing the --wav file: bad input.
+func badWAV(err error, wav string) bool {
+	var wavErr *audio.WAVError
+	var pathErr *fs.PathError
+	return errors.As(err, &wavErr) || (errors.As(err, &pathErr) && pathErr.Path == wav)
 }

@@ -20,11 +20,23 @@ func TestRunRefusesBadInput(t *testing.T) {
 	if err := os.WriteFile(bad, fmt.Appendf(nil, "recognizer:\n  model: %s\nled:\n  backend: neon\n", dir), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// good is a valid configuration whose model directory holds no model:
+	// the WAV file is refused before the model is loaded.
+	good := filepath.Join(dir, "good.yaml")
+	if err := os.WriteFile(good, fmt.Appendf(nil, "recognizer:\n  model: %s\n", dir), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(dir, "garbage.wav")
+	if err := os.WriteFile(garbage, []byte("not a wav"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args       []string
 		wantStderr string
 	}{
 		{[]string{"run", "--config", bad}, "bad.yaml:4: led.backend: \"neon\" is not one of gpio, apa102, terminal"},
+		{[]string{"run", "--config", good, "--wav", garbage}, "WAV file " + garbage + ": truncated"},
+		{[]string{"run", "--config", good, "--wav", filepath.Join(dir, "absent.wav")}, "absent.wav: no such file"},
 		{[]string{"run", "--config", filepath.Join(dir, "absent.yaml")}, "no such file"},
 		{[]string{"run", "--frobnicate"}, "flag provided but not defined"},
 		{[]string{"run", "extra"}, `unexpected argument "extra"`},
@@ -74,5 +86,46 @@ func TestSelfTestSimCommand(t *testing.T) {
 		if !strings.Contains(stdout.String(), check) {
 			t.Errorf("no %s row:\n%s", check, &stdout)
 		}
+	}
+}
+
+// TestRunOverWAV runs `hark run --wav` end to end with the Vosk test model:
+// the tone for "on" matches a declared command, its output is the answer,
+// and the answer is spoken through the configured player.
+func TestRunOverWAV(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model")
+	if err := testmodel.Write(model, testmodel.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	played := filepath.Join(dir, "played.wav")
+	config := filepath.Join(dir, "hark.yaml")
+	src := fmt.Sprintf(`recognizer:
+  model: %s
+led:
+  backend: terminal
+speech:
+  player: [/bin/sh, -c, "cat > %s"]
+commands:
+  - name: switch
+    pattern: "on"
+    run: [/bin/echo, switched]
+`, model, played)
+	if err := os.WriteFile(config, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--config", config, "--wav", writeWAV(t, testmodel.Utterance("on"))}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, &stderr)
+	}
+	for _, want := range []string{`command=switch status=success text=switched`, `commands=[switch] outcome=idle`} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, &stderr)
+		}
+	}
+	wav, err := os.ReadFile(played)
+	if err != nil || !bytes.HasPrefix(wav, []byte("RIFF")) {
+		t.Errorf("the player got no WAV (%v): % x", err, wav[:min(len(wav), 16)])
 	}
 }

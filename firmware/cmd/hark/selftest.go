@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 
 	"github.com/hark-assistant/hark/firmware"
@@ -20,14 +19,8 @@ func runSelfTest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	cfg := firmware.DefaultConfig()
 	if *config != "" || !*sim {
-		path, err := configPath(*config)
-		if err != nil {
-			fmt.Fprintf(stderr, "hark: %v\n", err)
-			return exitUsage
-		}
-		loaded, err := firmware.LoadConfig(path)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
+		_, loaded, ok := loadConfig(*config, stderr)
+		if !ok {
 			return exitUsage
 		}
 		cfg = *loaded

@@ -1,0 +1,38 @@
+//go:build !novosk
+
+package firmware
+
+import (
+	"errors"
+
+	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/vosk"
+)
+
+// voskBuilt reports whether this binary has the Vosk engine.
+const voskBuilt = true
+
+func openVosk(dir string) (pipeline.Recognizer, error) {
+	m, err := vosk.LoadModel(dir)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := m.NewRecognizer(pipeline.SampleRate)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	return &voskRecognizer{Recognizer: rec, model: m}, nil
+}
+
+// voskRecognizer closes its model with it: the recognizer builds a fresh
+// libvosk recognizer from the model for every utterance and grammar, so
+// the model must outlive it.
+type voskRecognizer struct {
+	*vosk.Recognizer
+	model *vosk.Model
+}
+
+func (r *voskRecognizer) Close() error {
+	return errors.Join(r.Recognizer.Close(), r.model.Close())
+}
