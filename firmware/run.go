@@ -45,11 +45,18 @@ type RunOptions struct {
 // shutdownGrace is how long running commands get to return at shutdown.
 const shutdownGrace = 3 * time.Second
 
+// ModelError is Run's error for a configured model that cannot be loaded:
+// bad input, like a bad configuration, found before any device is opened.
+type ModelError struct{ Err error }
+
+func (e *ModelError) Error() string { return e.Err.Error() }
+func (e *ModelError) Unwrap() error { return e.Err }
+
 // Run runs Hark with cfg until ctx is done (or, with opts.WAV, until that
 // one utterance is answered). It reports READY=1 to systemd once every
 // device is open, and WATCHDOG=1 only while the main loop is healthy. A
 // WAV file that cannot be used is refused first, with the error of
-// audio.ReadWAV.
+// audio.ReadWAV, then a model that cannot be loaded, with a *ModelError.
 func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 	if opts.Terminal == nil {
 		opts.Terminal = os.Stderr
@@ -77,7 +84,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) error {
 
 	rec, err := OpenRecognizer(cfg.Recognizer)
 	if err != nil {
-		return err
+		return &ModelError{Err: err}
 	}
 	defer rec.Close()
 

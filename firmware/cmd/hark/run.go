@@ -32,7 +32,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := firmware.Run(ctx, cfg, firmware.RunOptions{Sim: *sim, WAV: *wav, Terminal: stderr, Keyboard: os.Stdin}); err != nil {
 		fmt.Fprintf(stderr, "hark: %v\n", err)
-		if badWAV(err, *wav) {
+		var modelErr *firmware.ModelError
+		if badWAV(err, *wav) || errors.As(err, &modelErr) {
 			return exitUsage
 		}
 		return exitFailure

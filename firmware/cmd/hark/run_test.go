@@ -38,6 +38,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{[]string{"run", "--config", good, "--wav", garbage}, "WAV file " + garbage + ": truncated"},
 		{[]string{"run", "--config", good, "--wav", filepath.Join(dir, "absent.wav")}, "absent.wav: no such file"},
 		{[]string{"run", "--config", filepath.Join(dir, "absent.yaml")}, "no such file"},
+		{[]string{"run", "--config", good}, dir}, // a model directory without a model
 		{[]string{"run", "--frobnicate"}, "flag provided but not defined"},
 		{[]string{"run", "extra"}, `unexpected argument "extra"`},
 		{[]string{"selftest", "--config", bad}, "led.backend"},
