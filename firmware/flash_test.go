@@ -76,6 +76,7 @@ func TestFlashDryRun(t *testing.T) {
 		"+ scp " + root + "/third_party/vosk/linux-armv7/libvosk.so pi@raspberrypi:/tmp/hark-flash/libvosk.so",
 		"+ scp " + root + "/firmware/hark.yaml pi@raspberrypi:/tmp/hark-flash/hark.yaml",
 		"+ scp " + root + "/firmware/hark.service pi@raspberrypi:/tmp/hark-flash/hark.service",
+		"+ scp " + root + "/scripts/fetch-model pi@raspberrypi:/tmp/hark-flash/fetch-model",
 		"install -m 0755 /tmp/hark-flash/hark /opt/hark/hark",
 		"/opt/hark/lib/libvosk.so",
 		// An edited config is kept; the new example goes beside it.
@@ -83,7 +84,8 @@ func TestFlashDryRun(t *testing.T) {
 		"/etc/hark/hark.yaml.new",
 		"/etc/systemd/system/hark.service",
 		"systemctl daemon-reload",
-		"https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip",
+		// The model is fetched, checksum-checked, by the same script as `make model`.
+		"sudo bash /tmp/hark-flash/fetch-model /usr/share/hark/models/vosk-model-small-en-us-0.15",
 		"hark config check /etc/hark/hark.yaml",
 		"sudo systemctl enable hark && sudo systemctl restart hark",
 		"systemctl status",
