@@ -53,15 +53,11 @@ var count = pattern.Type{
 	Pattern: fmt.Sprintf("(%s|(%s) (%s)?)", strings.Join(smallNumbers, "|"),
 		strings.Join(tens, "|"), strings.Join(smallNumbers[:9], "|")),
 	Parse: func(c pattern.Candidate) (any, error) {
-		n := 0
-		for _, w := range c.Words {
-			if i := slices.Index(tens, w); i >= 0 {
-				n += 20 + 10*i
-			} else if i := slices.Index(smallNumbers, w); i >= 0 {
-				n += i + 1
-			}
+		n, ok := pattern.ParseSpoken(c.Words)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a number", c.Text)
 		}
-		return n, nil
+		return int(n), nil
 	},
 }
 

@@ -237,7 +237,7 @@ func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 		limit++
 	}
 	for end := limit; end > pos; end-- {
-		v, ok := parseSpoken(words[:end-pos])
+		v, ok := ParseSpoken(words[:end-pos])
 		if ok && m.bind(n.name, Value{Type: TypeNumber, Text: m.u.span(pos, end), Value: v}, end, k) {
 			return true
 		}

@@ -76,11 +76,12 @@ const (
 	numAnd
 )
 
-// parseSpoken reads a whole spoken English number: "twenty five",
-// "one hundred and two", "three point five", "minus four". It refuses word
-// orders no one says ("five twenty", "and two"), so a Number parameter does
-// not swallow words that belong to the rest of the utterance.
-func parseSpoken(words []string) (float64, bool) {
+// ParseSpoken reads a whole spoken English number, one lower-case word per
+// element: "twenty five", "one hundred and two", "three point five", "minus
+// four". It refuses word orders no one says ("five twenty", "and two"), so a
+// Number parameter does not swallow words that belong to the rest of the
+// utterance. Custom types spelling numbers their own way parse with it.
+func ParseSpoken(words []string) (float64, bool) {
 	var total, group, sign float64 = 0, 0, 1
 	lastScale := math.Inf(1)
 	state := numStart

@@ -354,9 +354,9 @@ func TestParseSpoken(t *testing.T) {
 		{"zero five", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := parseSpoken(strings.Fields(tt.words))
+		got, ok := ParseSpoken(strings.Fields(tt.words))
 		if ok != tt.ok || (ok && got != tt.want) {
-			t.Errorf("parseSpoken(%q) = %v, %v; want %v, %v", tt.words, got, ok, tt.want, tt.ok)
+			t.Errorf("ParseSpoken(%q) = %v, %v; want %v, %v", tt.words, got, ok, tt.want, tt.ok)
 		}
 	}
 }
