@@ -27,7 +27,7 @@ export CGO_ENABLED  := 1
 export CGO_CPPFLAGS := -I$(CURDIR)/scripts/vosk
 export CGO_LDFLAGS  := -L$(VOSK_LIB) -Wl,-rpath,$(VOSK_LIB)
 
-.PHONY: help setup build demo test vet fmt-check race bench test-model model \
+.PHONY: help setup build demo test vet fmt-check bench test-model model \
 	pi-arm64 pi-armv7 pi-test flash clean
 
 help:
