@@ -226,9 +226,7 @@ func (c *audioContext) opener(want string) opener {
 // OpenCapture opens the capture device chosen by cfg and starts capturing.
 // An error names the device and backend.
 func OpenCapture(cfg CaptureConfig) (*Capture, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	cfg.setDefaults()
 	ctx, err := initContext(cfg.Backend, cfg.Logger)
 	if err != nil {
 		return nil, err

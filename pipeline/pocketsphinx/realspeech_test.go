@@ -3,13 +3,13 @@
 package pocketsphinx
 
 import (
-	"bytes"
-	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hark-assistant/hark/pipeline/audio"
 )
 
 // commands are the espeak-ng utterances of the real-speech test and benchmark.
@@ -40,28 +40,11 @@ func speak(tb testing.TB, dir, text string, espeakArgs ...string) []byte {
 	if out, err := exec.Command("sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", wav).CombinedOutput(); err != nil {
 		tb.Fatalf("sox %s: %v\n%s", raw, err, out)
 	}
-	data, err := os.ReadFile(wav)
+	pcm, err := audio.ReadWAV(wav)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return pcmOf(tb, data)
-}
-
-// pcmOf checks the canonical 44-byte header sox writes for 16 kHz mono
-// 16-bit PCM and returns the samples after it.
-func pcmOf(tb testing.TB, wav []byte) []byte {
-	tb.Helper()
-	le := binary.LittleEndian
-	if len(wav) < 44 || !bytes.Equal(wav[0:4], []byte("RIFF")) || !bytes.Equal(wav[8:16], []byte("WAVEfmt ")) ||
-		le.Uint16(wav[20:]) != 1 || le.Uint16(wav[22:]) != 1 || le.Uint32(wav[24:]) != 16000 ||
-		le.Uint16(wav[34:]) != 16 || !bytes.Equal(wav[36:40], []byte("data")) {
-		tb.Fatalf("not a 44-byte-header 16 kHz mono 16-bit PCM WAV: % x", wav[:min(len(wav), 44)])
-	}
-	n := int(le.Uint32(wav[40:]))
-	if n > len(wav)-44 {
-		n = len(wav) - 44
-	}
-	return wav[44 : 44+n]
+	return pcm
 }
 
 // recognise feeds pcm in 100 ms chunks, as capture does, and returns Final's text.

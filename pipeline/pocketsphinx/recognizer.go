@@ -64,13 +64,12 @@ type Recognizer struct {
 	leadingPad    []int16
 	trailingPad   []int16
 
-	started   bool // ps_start_utt was called for the current utterance
-	inSpeech  bool // the decoder heard speech in the current utterance
-	endpoint  bool // speech was followed by silence
-	carry     []byte
-	samples   []int16
-	grammar   []string // phrases to switch to at the next utterance
-	grammarOn bool     // whether grammar is pending
+	started  bool // ps_start_utt was called for the current utterance
+	inSpeech bool // the decoder heard speech in the current utterance
+	endpoint bool // speech was followed by silence
+	carry    []byte
+	samples  []int16
+	pending  *grammar // to switch to at the next utterance; nil if none
 
 	// warm is set once cepstral mean normalisation has adapted to the
 	// microphone; until then the utterance is kept in first to decode again.
@@ -182,11 +181,11 @@ func (r *Recognizer) start() error {
 	if r.started {
 		return nil
 	}
-	if r.grammarOn {
-		if err := r.applyGrammar(r.grammar); err != nil {
+	if r.pending != nil {
+		if err := r.applyGrammar(*r.pending); err != nil {
 			return err
 		}
-		r.grammarOn, r.grammar = false, nil
+		r.pending = nil
 	}
 	if err := r.startUtt(); err != nil {
 		return err
@@ -377,41 +376,47 @@ func (r *Recognizer) SetGrammar(phrases []string) error {
 	if r.ps == nil {
 		return errClosed
 	}
-	// Check now so the caller hears about an unusable grammar at once.
+	// Built now so the caller hears about an unusable grammar at once.
+	var g grammar
 	if len(phrases) > 0 {
-		if _, _, _, err := JSGF(phrases, lexicon{r.ps}); err != nil {
+		jsgf, kept, dropped, err := JSGF(phrases, lexicon{r.ps})
+		if err != nil {
 			return err
 		}
+		for _, d := range dropped {
+			r.log.Warn("pocketsphinx: phrase left out of the grammar", "phrase", d.Phrase, "reason", d.Reason)
+		}
+		g = grammar{jsgf: jsgf, phrases: len(kept)}
 	}
 	if r.started {
-		r.grammar, r.grammarOn = phrases, true
+		r.pending = &g
 		return nil
 	}
-	return r.applyGrammar(phrases)
+	return r.applyGrammar(g)
+}
+
+// grammar is a JSGF grammar built by SetGrammar; the zero grammar means
+// open decoding with the language model.
+type grammar struct {
+	jsgf    string
+	phrases int // phrases kept in it
 }
 
 const grammarSearch = "hark"
 
-func (r *Recognizer) applyGrammar(phrases []string) error {
-	if len(phrases) == 0 {
+func (r *Recognizer) applyGrammar(g grammar) error {
+	if g.jsgf == "" {
 		return r.setSearch(r.defaultSearch)
-	}
-	jsgf, kept, dropped, err := JSGF(phrases, lexicon{r.ps})
-	if err != nil {
-		return err
-	}
-	for _, d := range dropped {
-		r.log.Warn("pocketsphinx: phrase left out of the grammar", "phrase", d.Phrase, "reason", d.Reason)
 	}
 	// Leave the grammar search before replacing it.
 	if err := r.setSearch(r.defaultSearch); err != nil {
 		return err
 	}
-	name, text := C.CString(grammarSearch), C.CString(jsgf)
+	name, text := C.CString(grammarSearch), C.CString(g.jsgf)
 	defer C.free(unsafe.Pointer(name))
 	defer C.free(unsafe.Pointer(text))
 	if C.ps_set_jsgf_string(r.ps, name, text) < 0 {
-		return fmt.Errorf("pocketsphinx: grammar of %d phrases rejected by the decoder", len(kept))
+		return fmt.Errorf("pocketsphinx: grammar of %d phrases rejected by the decoder", g.phrases)
 	}
 	return r.setSearch(grammarSearch)
 }
