@@ -59,9 +59,8 @@ func NotFound() Response {
 // failure is the answer of a command whose handler failed or panicked.
 func failure(command string, err error) Response {
 	return Response{
-		Text:    fmt.Sprintf("The %s command failed: %v", command, err),
-		Voice:   fmt.Sprintf("Sorry, %s failed.", command),
-		Status:  StatusError,
-		Command: command,
+		Text:   fmt.Sprintf("The %s command failed: %v", command, err),
+		Voice:  fmt.Sprintf("Sorry, %s failed.", command),
+		Status: StatusError,
 	}
 }

@@ -103,7 +103,7 @@ func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utt
 		if next == j || next == pm.End || !s.startsAt(u, next, to) {
 			continue
 		}
-		if short, ok := c.pattern.Find(u, pm.Start, j); ok && short.Start == pm.Start {
+		if short, ok := c.pattern.FindAt(u, pm.Start, j); ok {
 			return short
 		}
 	}
@@ -113,7 +113,7 @@ func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utt
 // startsAt reports whether some command matches from word at on.
 func (s commandSet) startsAt(u pattern.Utterance, at, to int) bool {
 	for _, c := range s {
-		if pm, ok := c.pattern.Find(u, at, to); ok && pm.Start == at {
+		if _, ok := c.pattern.FindAt(u, at, to); ok {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -44,6 +45,15 @@ func FuzzCompile(f *testing.F) {
 		if m, ok := p.MatchString(text); ok {
 			if m.Start >= m.End || !strings.Contains(text, m.Text) {
 				t.Fatalf("Compile(%q).MatchString(%q) = %+v", src, text, m)
+			}
+		}
+		// FindAt is Find kept to matches that start where it begins.
+		u := Split(text)
+		for at := range min(len(u.Tokens), 4) {
+			want, wantOK := p.Find(u, at, len(u.Tokens))
+			wantOK = wantOK && want.Start == at
+			if got, ok := p.FindAt(u, at, len(u.Tokens)); ok != wantOK || (ok && !reflect.DeepEqual(got, want)) {
+				t.Fatalf("Compile(%q).FindAt(%q, %d) = %+v, %v; Find gives %+v", src, text, at, got, ok, want)
 			}
 		}
 		if p.Canonical() == "" {

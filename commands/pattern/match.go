@@ -57,19 +57,40 @@ func (p *Pattern) Find(u Utterance, from, to int) (Match, bool) {
 	}
 	m := &matcher{u: u, toks: u.Tokens[:to]}
 	for start := from; start < to; start++ {
-		if !p.firstAny && !p.first[m.toks[start].Norm] {
+		if !p.mayStartWith(m.toks[start]) {
 			continue
 		}
-		var found Match
-		ok := p.root.match(m, start, func(end int) bool {
-			found = Match{Start: start, End: end, Text: u.span(start, end), Params: m.collect(0, 0)}
-			return true
-		})
-		if ok {
+		if found, ok := p.matchAt(m, start); ok {
 			return found, true
 		}
 	}
 	return Match{}, false
+}
+
+// FindAt is Find for a match that starts at token at and lies within the
+// tokens [at, to): it tries that one start and no later ones.
+func (p *Pattern) FindAt(u Utterance, at, to int) (Match, bool) {
+	to = min(to, len(u.Tokens))
+	// The first-word test is the cheaper one, so it goes first.
+	if at < 0 || at >= to || !p.mayStartWith(u.Tokens[at]) || !p.mayMatch(u) {
+		return Match{}, false
+	}
+	return p.matchAt(&matcher{u: u, toks: u.Tokens[:to]}, at)
+}
+
+// matchAt tries a match of p that starts at token start.
+func (p *Pattern) matchAt(m *matcher, start int) (Match, bool) {
+	var found Match
+	ok := p.root.match(m, start, func(end int) bool {
+		found = Match{Start: start, End: end, Text: m.u.span(start, end), Params: m.collect(0, 0)}
+		return true
+	})
+	return found, ok
+}
+
+// mayStartWith reports whether a match of p can start with t.
+func (p *Pattern) mayStartWith(t Token) bool {
+	return p.firstAny || p.first[t.Norm]
 }
 
 // MatchString is Find over the whole of text.
@@ -253,12 +274,13 @@ func (n *paramNode) matchCustom(m *matcher, pos int, k func(int) bool) bool {
 	defer func() { m.depth-- }()
 	return n.def.root.match(m, pos, func(end int) bool {
 		c := Candidate{Text: m.u.span(pos, end), Params: m.collect(base, m.depth)}
-		for _, t := range m.toks[pos:end] {
-			c.Words = append(c.Words, t.Norm)
-		}
 		var v any
 		switch {
 		case n.def.Parse != nil:
+			// Only Parse reads Words: build them for it alone.
+			for _, t := range m.toks[pos:end] {
+				c.Words = append(c.Words, t.Norm)
+			}
 			var err error
 			if v, err = n.def.Parse(c); err != nil {
 				return false

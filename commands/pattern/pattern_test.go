@@ -182,6 +182,31 @@ func TestFindBounds(t *testing.T) {
 	}
 }
 
+func TestFindAt(t *testing.T) {
+	p := MustCompile("turn on $what:String", NewTypes())
+	u := Split("please turn on the radio and turn on the light")
+	tests := []struct {
+		at, to int
+		want   string
+		ok     bool
+	}{
+		{1, 10, "turn on the radio and turn on the light", true},
+		{1, 5, "turn on the radio", true},
+		{0, 10, "", false}, // Find would go on to the match at 1
+		{2, 10, "", false}, // nor to the one at 6
+		{6, 10, "turn on the light", true},
+		{6, 8, "", false},
+		{10, 10, "", false},
+		{-1, 10, "", false},
+	}
+	for _, tt := range tests {
+		m, ok := p.FindAt(u, tt.at, tt.to)
+		if ok != tt.ok || m.Text != tt.want || (ok && m.Start != tt.at) {
+			t.Errorf("FindAt(%d, %d) = %+v, %v; want %q from %d, %v", tt.at, tt.to, m, ok, tt.want, tt.at, tt.ok)
+		}
+	}
+}
+
 func TestCompileErrors(t *testing.T) {
 	types := testTypes(t)
 	tests := []struct {

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime/debug"
@@ -101,7 +102,7 @@ func (s *Scheduler) Start(ctx context.Context, c Command) (*Job, error) {
 
 	cctx, cancel := context.WithCancel(ctx)
 	stopRoot := context.AfterFunc(s.root, cancel)
-	if t := cmpOr(c.Timeout, s.timeout); t > 0 {
+	if t := cmp.Or(c.Timeout, s.timeout); t > 0 {
 		var cancelT context.CancelFunc
 		cctx, cancelT = context.WithTimeout(cctx, t)
 		cancel = chain(cancelT, cancel)

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,13 +39,12 @@ type Config struct {
 
 // Scheduler owns the main loop, the worker pool and the watchdog.
 type Scheduler struct {
-	workers   int
 	threshold time.Duration
 	timeout   time.Duration
 	alerter   Alerter
 	log       *slog.Logger
 
-	slots    chan struct{} // one token per running pool job
+	slots    chan struct{} // one token per running pool job; capacity is the worker count
 	handback chan struct{} // an async command gives the loop back to the dispatcher
 	stopped  chan struct{} // closed when the dispatcher has drained and exited
 	watched  chan struct{} // closed when the watchdog has exited
@@ -94,11 +94,11 @@ func New(cfg Config) (*Scheduler, error) {
 		return nil, fmt.Errorf("scheduler: Config.Timeout is %v, want ≥ 0", cfg.Timeout)
 	}
 	s := &Scheduler{
-		workers:   cmpOr(cfg.Workers, DefaultWorkers),
-		threshold: cmpOr(cfg.BlockThreshold, DefaultBlockThreshold),
+		threshold: cmp.Or(cfg.BlockThreshold, DefaultBlockThreshold),
 		timeout:   cfg.Timeout,
 		alerter:   cfg.Alerter,
 		log:       cfg.Logger,
+		slots:     make(chan struct{}, cmp.Or(cfg.Workers, DefaultWorkers)),
 		handback:  make(chan struct{}),
 		stopped:   make(chan struct{}),
 		watched:   make(chan struct{}),
@@ -108,7 +108,6 @@ func New(cfg Config) (*Scheduler, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.slots = make(chan struct{}, s.workers)
 	s.root, s.cancelRoot = context.WithCancel(context.Background())
 	s.watch = time.NewTimer(time.Hour)
 	s.watch.Stop()
@@ -117,14 +116,6 @@ func New(cfg Config) (*Scheduler, error) {
 	<-ready
 	go s.watchdog()
 	return s, nil
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // Post queues fn to run on the loop and returns at once. Functions posted by
