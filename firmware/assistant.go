@@ -41,8 +41,10 @@ type Indicator interface {
 // errorShown is how long the error state stays on the LED.
 const errorShown = 2 * time.Second
 
-// grammarLimit bounds the phrase list given to the recognizer.
-const grammarLimit = 2000
+// GrammarLimit bounds the phrase list given to the recognizer; past it the
+// commands' word list is given instead. hark grammar and hark transcribe
+// use it too, so they show and decode what Run would.
+const GrammarLimit = 2000
 
 // assistant drives the Machine from button, audio, command and speech
 // events. Every method whose name does not say otherwise runs on the
@@ -513,7 +515,7 @@ func (a *assistant) updateGrammar(force bool) {
 		return
 	}
 	a.contexts = open
-	phrases := a.manager.Grammar(now, grammarLimit).RecognizerPhrases()
+	phrases := a.manager.Grammar(now, GrammarLimit).RecognizerPhrases()
 	if a.phrSet && slices.Equal(phrases, a.phrases) {
 		return
 	}

@@ -15,12 +15,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
 	"github.com/hark-assistant/hark/pipeline"
-	"github.com/hark-assistant/hark/pipeline/audio"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
 
@@ -196,36 +193,15 @@ func benchEngine(ctx context.Context, name string, cfg *Config, cmds []commands.
 		cmds[i].Handler = probe.handler(cmds[i].Name)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var a *assistant // built below; push-to-talk reports to it only once turns start
-	mic := newScriptedMic()
-	ptt := audio.NewPTT(mic, timed, pttConfig(cfg.Audio, log, func() { a.listenedTooLong() }))
-	pttDone := make(chan error, 1)
-	go func() { pttDone <- ptt.Run(ctx) }()
-	states := make(chan State, 64)
-	listener := &watchedListener{Listener: ptt, downs: make(chan struct{}, 1)}
-	a, err = newAssistant(ctx, cfg, devices{
-		listener: listener,
-		speaker:  probe,
-		led:      &watchedIndicator{Indicator: probe, states: states},
-	}, cmds, clockwork.NewRealClock(), log)
+	h, err := startScriptedHark(ctx, cfg, timed, probe, probe, cmds, log, nil)
 	if err != nil {
-		cancel()
-		<-pttDone
 		return BenchResult{}, err
 	}
-	buttons := make(chan Event)
-	runDone := make(chan error, 1)
-	go func() { runDone <- a.run(ctx, buttons, shutdownGrace) }()
-
-	rig := benchRig{buttons: buttons, listener: listener, mic: mic, states: states, probe: probe, timed: timed}
+	rig := benchRig{scriptedHark: h, probe: probe, timed: timed}
 	res, err := rig.turns(ctx, phrases, runs)
 	res.Engine = name
 	// The recognizer is closed (deferred above) only once nothing uses it.
-	cancel()
-	err = errors.Join(err, <-runDone, <-pttDone)
-	if err != nil {
+	if err = errors.Join(err, h.stop()); err != nil {
 		return BenchResult{}, err
 	}
 	return res, nil
@@ -234,12 +210,9 @@ func benchEngine(ctx context.Context, name string, cfg *Config, cmds []commands.
 // benchRig is a running Hark's simulated button and microphone, and what
 // watches it.
 type benchRig struct {
-	buttons  chan<- Event
-	listener *watchedListener
-	mic      *scriptedMic
-	states   <-chan State
-	probe    *benchProbe
-	timed    *timedRecognizer
+	*scriptedHark
+	probe *benchProbe
+	timed *timedRecognizer
 }
 
 // turns says phrases in turn, runs times after a warm-up turn, timing each

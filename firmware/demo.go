@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
 	"github.com/hark-assistant/hark/pipeline"
@@ -55,7 +53,7 @@ var demoScript = []demoStep{
 }
 
 // demoCommands are the demo's own commands, beside the built-ins.
-func demoCommands(m func() *commands.Manager) ([]commands.Command, func() error) {
+func demoCommands() ([]commands.Command, func(*commands.Manager) error) {
 	var room *commands.Context
 	cmds := []commands.Command{
 		{
@@ -83,9 +81,9 @@ func demoCommands(m func() *commands.Manager) ([]commands.Command, func() error)
 		},
 	}
 	// The follow-up context needs the manager, built with the commands.
-	openContext := func() error {
+	openContext := func(m *commands.Manager) error {
 		var err error
-		room, err = m().NewContext(time.Minute, commands.Command{
+		room, err = m.NewContext(time.Minute, commands.Command{
 			Name:    "light room",
 			Pattern: "the (kitchen|bedroom|hall)",
 			Hidden:  true,
@@ -128,56 +126,35 @@ func Demo(ctx context.Context, opts DemoOptions) error {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	mic := newScriptedMic()
-	ptt := audio.NewPTT(mic, rec, audio.PTTConfig{Logger: log})
-	pttDone := make(chan error, 1)
-	go func() { pttDone <- ptt.Run(ctx) }()
-
-	states := make(chan State, 64)
-	listener := &watchedListener{Listener: ptt, downs: make(chan struct{}, 1)}
-	var a *assistant
-	extra, openContext := demoCommands(func() *commands.Manager { return a.manager })
-	a, err = newAssistant(ctx, &cfg, devices{
-		listener: listener,
-		speaker:  out,
-		led:      &watchedIndicator{Indicator: out, states: states},
-	}, extra, clockwork.NewRealClock(), log)
+	extra, openContext := demoCommands()
+	h, err := startScriptedHark(ctx, &cfg, rec, out, out, extra, log, func(a *assistant) error {
+		a.onHeard = func(_ int, text string, matched []string) {
+			if len(matched) == 0 {
+				matched = []string{"(none)"}
+			}
+			out.printf("  heard     %q → %s\n", text, strings.Join(matched, ", "))
+		}
+		return openContext(a.manager)
+	})
 	if err != nil {
 		return err
 	}
-	if err := openContext(); err != nil {
-		return err
-	}
-	a.onHeard = func(_ int, text string, matched []string) {
-		if len(matched) == 0 {
-			matched = []string{"(none)"}
-		}
-		out.printf("  heard     %q → %s\n", text, strings.Join(matched, ", "))
-	}
-	buttons := make(chan Event)
-	runDone := make(chan error, 1)
-	go func() { runDone <- a.run(ctx, buttons, shutdownGrace) }()
-	<-states // the LED's first state, idle
+	<-h.states // the LED's first state, idle
 
 	for i, step := range demoScript {
 		out.printf("\n%d. %s\n  press     saying %q\n", i+1, step.note, step.say)
-		if err := pressAndSay(ctx, buttons, listener, mic, pcms[i]); err != nil {
+		if err := pressAndSay(ctx, h.buttons, h.listener, h.mic, pcms[i]); err != nil {
+			_ = h.stop()
 			return err
 		}
 		out.printf("  release\n")
-		waitForRest(ctx, states)
+		waitForRest(ctx, h.states)
 		if step.announce {
 			out.printf("  (waiting for the timer)\n")
-			waitForRest(ctx, states)
+			waitForRest(ctx, h.states)
 		}
 	}
-	cancel()
-	if err := <-runDone; err != nil {
-		return err
-	}
-	if err := <-pttDone; err != nil {
+	if err := h.stop(); err != nil {
 		return err
 	}
 	out.printf("\ndemo done\n")

@@ -17,6 +17,10 @@ const (
 
 var stateNames = [...]string{"idle", "listening", "thinking", "speaking", "error", "muted"}
 
+// atRest reports whether s is between turns: not listening, thinking or
+// speaking.
+func (s State) atRest() bool { return s != Listening && s != Thinking && s != Speaking }
+
 func (s State) String() string {
 	if int(s) < len(stateNames) {
 		return stateNames[s]

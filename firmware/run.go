@@ -469,13 +469,10 @@ func waitForRest(ctx context.Context, states <-chan State) {
 	for {
 		select {
 		case s := <-states:
-			switch s {
-			case Listening, Thinking, Speaking:
+			if !s.atRest() {
 				busy = true
-			default:
-				if busy {
-					return
-				}
+			} else if busy {
+				return
 			}
 		case <-ctx.Done():
 			return

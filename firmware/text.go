@@ -151,7 +151,7 @@ type restIndicator struct {
 }
 
 func (r *restIndicator) Show(s State) {
-	if s == Listening || s == Thinking || s == Speaking || r.then == nil {
+	if !s.atRest() || r.then == nil {
 		return
 	}
 	then := r.then

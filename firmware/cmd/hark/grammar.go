@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/hark-assistant/hark/firmware"
 )
 
 // runGrammar is `hark grammar --patterns FILE`: it prints, as JSON, the
@@ -21,7 +23,7 @@ func runGrammar(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var src patternSources
 	src.register(fs)
-	limit := fs.Int("limit", 1000, "most `phrases` to list before falling back to the word list")
+	limit := fs.Int("limit", firmware.GrammarLimit, "most `phrases` to list before falling back to the word list")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

@@ -23,9 +23,6 @@ type transcript struct {
 	MS int64 `json:"ms"`
 }
 
-// grammarLimit caps the phrases enumerated from --patterns, as `hark grammar` does.
-const grammarLimit = 1000
-
 // runTranscribe is `hark transcribe [--engine vosk|pocketsphinx] [--model DIR]
 // [--patterns FILE] FILE.wav`: it decodes a WAV file as one utterance, as
 // if the button had been held through it, and prints the transcript as JSON.
@@ -64,7 +61,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err != nil {
 			return fail(err)
 		}
-		phrases = m.Grammar(time.Now(), grammarLimit).RecognizerPhrases()
+		phrases = m.Grammar(time.Now(), firmware.GrammarLimit).RecognizerPhrases()
 	}
 	pcm, err := audio.ReadWAV(fs.Arg(0))
 	if err != nil {
