@@ -9,6 +9,7 @@ import (
 	"periph.io/x/conn/v3/gpio/gpiotest"
 
 	"github.com/hark-assistant/hark/drivers/button"
+	"github.com/hark-assistant/hark/drivers/internal/await"
 	"github.com/hark-assistant/hark/drivers/led"
 )
 
@@ -24,7 +25,9 @@ func (p *outPin) Out(l gpio.Level) error {
 	return err
 }
 
-// waitFor skips levels until l is written.
+// waitFor skips levels until l is written. It has no deadline of its own:
+// a timer per wait would weigh on the benchmark; an await.Watchdog bounds
+// the loop instead.
 func (p *outPin) waitFor(l gpio.Level) {
 	for <-p.levels != l {
 	}
@@ -40,13 +43,14 @@ func startButton(b *testing.B) (*gpiotest.Pin, *button.Button) {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = btn.Run(ctx) }()
-	b.Cleanup(func() { cancel(); <-done })
+	done := make(chan error, 1)
+	go func() { done <- btn.Run(ctx) }()
+	b.Cleanup(func() { cancel(); await.Recv(b, done, "the button's Run to return once cancelled") })
 	return pin, btn
 }
 
-// nextPress returns the next Down or Up, skipping gestures.
+// nextPress returns the next Down or Up, skipping gestures. Like waitFor,
+// it leaves the deadline to an await.Watchdog.
 func nextPress(events <-chan button.Event) button.Kind {
 	for e := range events {
 		if e.Kind == button.Down || e.Kind == button.Up {
@@ -59,6 +63,7 @@ func nextPress(events <-chan button.Event) button.Kind {
 // BenchmarkEdgeToEvent measures from an edge reaching the pin driver to its
 // Down or Up event being received. One op is one edge.
 func BenchmarkEdgeToEvent(b *testing.B) {
+	w := await.Watch(b, b.Name())
 	pin, btn := startButton(b)
 	levels := []gpio.Level{gpio.Low, gpio.High}
 	kinds := []button.Kind{button.Down, button.Up}
@@ -68,6 +73,7 @@ func BenchmarkEdgeToEvent(b *testing.B) {
 		if k := nextPress(btn.Events()); k != kinds[i%2] {
 			b.Fatalf("got %v, want %v", k, kinds[i%2])
 		}
+		w.Progress()
 	}
 }
 
@@ -75,29 +81,43 @@ func BenchmarkEdgeToEvent(b *testing.B) {
 // a button edge, its event, the LED state change and the LED pin's new level,
 // as firmware wires them. One op is one edge. The target on a Pi is 20 ms.
 func BenchmarkEdgeToLEDPin(b *testing.B) {
+	w := await.Watch(b, b.Name())
 	in, btn := startButton(b)
 	out := &outPin{Pin: &gpiotest.Pin{N: "GPIO25", Num: 25}, levels: make(chan gpio.Level, 64)}
 	d := led.New(led.NewGPIO(out, led.GPIOOptions{}), led.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{}, 2)
-	go func() { _ = d.Run(ctx); done <- struct{}{} }()
+	ledDone, loopDone := make(chan error, 1), make(chan struct{}, 1)
+	go func() { ledDone <- d.Run(ctx) }()
 	go func() {
-		for e := range btn.Events() {
-			switch e.Kind {
-			case button.Down:
-				d.Set(led.Listening)
-			case button.Up:
-				d.Set(led.Idle)
+		defer func() { loopDone <- struct{}{} }()
+		for {
+			select {
+			case <-ctx.Done(): // the button's events go on until its own cleanup
+				return
+			case e, ok := <-btn.Events():
+				if !ok {
+					return
+				}
+				switch e.Kind {
+				case button.Down:
+					d.Set(led.Listening)
+				case button.Up:
+					d.Set(led.Idle)
+				}
 			}
 		}
-		done <- struct{}{}
 	}()
-	b.Cleanup(func() { cancel(); <-done })
+	b.Cleanup(func() {
+		cancel()
+		await.Recv(b, ledDone, "the LED driver to return once cancelled")
+		await.Recv(b, loopDone, "the event loop to end once cancelled")
+	})
 	out.waitFor(gpio.Low) // Idle shown
 	levels := []gpio.Level{gpio.Low, gpio.High}
 	b.ResetTimer()
 	for i := range b.N {
 		in.EdgesChan <- levels[i%2]
 		out.waitFor(!levels[i%2]) // active-low button, active-high LED
+		w.Progress()
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/jonboulle/clockwork"
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/gpio/gpiotest"
+
+	"github.com/hark-assistant/hark/drivers/internal/await"
 )
 
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -66,7 +68,7 @@ func newRig(t *testing.T, cfg Config) *rig {
 func (r *rig) close() {
 	r.once.Do(func() {
 		r.stop()
-		if err := <-r.done; err != nil {
+		if err := await.Recv(r.t, r.done, "Run to return once cancelled"); err != nil {
 			r.t.Errorf("Run: %v", err)
 		}
 	})
@@ -74,8 +76,9 @@ func (r *rig) close() {
 
 // edges sends levels as edges; the line settles at the last one.
 func (r *rig) edges(levels ...gpio.Level) {
+	r.t.Helper()
 	for _, l := range levels {
-		r.pin.EdgesChan <- l
+		await.Send(r.t, r.pin.EdgesChan, l, "the "+l.String()+" edge")
 	}
 	if len(levels) > 0 {
 		// The watcher may still be applying the last edge; settle the
@@ -86,18 +89,16 @@ func (r *rig) edges(levels ...gpio.Level) {
 
 // advance moves the fake clock once the button has armed its timer.
 func (r *rig) advance(d time.Duration) {
-	if err := r.clock.BlockUntilContext(context.Background(), 1); err != nil {
-		r.t.Fatal(err)
+	r.t.Helper()
+	if err := r.clock.BlockUntilContext(await.Context(r.t), 1); err != nil {
+		r.t.Fatalf("the button armed no timer: %v", err)
 	}
 	r.clock.Advance(d)
 }
 
 func (r *rig) next() Event {
-	e, ok := <-r.b.Events()
-	if !ok {
-		r.t.Fatal("events closed")
-	}
-	return e
+	r.t.Helper()
+	return await.Recv(r.t, r.b.Events(), "a button event")
 }
 
 // want is an expected event, with times relative to epoch.
@@ -256,10 +257,15 @@ func TestRunStopsOnCancel(t *testing.T) {
 	if n := r.pin.waiting.Load(); n != 0 {
 		t.Errorf("%d WaitForEdge calls still running after Run returned", n)
 	}
-	if _, ok := <-r.b.Events(); ok {
+	select {
+	case e, ok := <-r.b.Events():
+		if ok {
+			t.Errorf("Events not closed after Run returned: got %v", e)
+		}
+	default:
 		t.Error("Events not closed after Run returned")
 	}
-	if err := r.b.Run(context.Background()); err == nil {
+	if err := r.b.Run(await.Context(t)); err == nil {
 		t.Error("second Run: got nil error")
 	}
 }
@@ -275,11 +281,11 @@ func TestPressHeldAtStartIsReported(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- b.Run(ctx) }()
-	if e := <-b.Events(); e.Kind != Down || !e.At.Equal(epoch) {
+	if e := await.Recv(t, b.Events(), "the Down event of the held press"); e.Kind != Down || !e.At.Equal(epoch) {
 		t.Errorf("got %v at %s, want Down at start", e, e.At)
 	}
 	cancel()
-	if err := <-done; err != nil {
+	if err := await.Recv(t, done, "Run to return once cancelled"); err != nil {
 		t.Error(err)
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"periph.io/x/conn/v3/gpio/gpiotest"
 
 	"github.com/hark-assistant/hark/drivers/button"
+	"github.com/hark-assistant/hark/drivers/internal/await"
 )
 
 // Push-to-talk reads Down and Up as they come; on a Pi the pin comes from
 // pins.Open("GPIO17").
 func Example() {
+	defer await.Guard("button.Example")() // fails in seconds if an event never comes
 	pin := &gpiotest.Pin{N: "GPIO17", Num: 17, EdgesChan: make(chan gpio.Level)}
 	b, err := button.New(pin, button.Config{}) // active-low with pull-up, 20 ms debounce
 	if err != nil {

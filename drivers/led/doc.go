@@ -10,9 +10,11 @@
 //
 // # Default looks
 //
-// Colours apply to RGB lights; a single-colour LED shows the same timing
-// (a pulse needs PWM dimming; without it the pulse shows as a blink that is
-// on for the brighter half of each period).
+// Colours apply to RGB lights; a single-colour LED shows the same timing.
+// A pulse needs PWM dimming (GPIOOptions.PWM, normally DefaultPWM); without
+// it, or on a pin that refuses PWM, the pulse shows as a blink that is on
+// for the brighter half of each period. A GPIO light's String says which
+// it does, and a refusal is logged once.
 //
 //	State      Pattern                                   Single LED
 //	idle       off                                       off

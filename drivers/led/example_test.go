@@ -5,16 +5,16 @@ import (
 	"fmt"
 
 	"github.com/jonboulle/clockwork"
-	"periph.io/x/conn/v3/gpio"
-	"periph.io/x/conn/v3/gpio/gpiotest"
 
+	"github.com/hark-assistant/hark/drivers/internal/await"
 	"github.com/hark-assistant/hark/drivers/led"
 )
 
 // A Driver over a GPIO LED: a state change reaches the pin from the driver's
 // own goroutine.
 func Example() {
-	pin := &outPin{Pin: &gpiotest.Pin{N: "GPIO25", Num: 25}, levels: make(chan gpio.Level, 64)}
+	defer await.Guard("led.Example")() // fails in seconds if a level never comes
+	pin := newOutPin()                 // a gpiotest pin that reports each level set
 	// A fake clock holds the blocked blink still, so the output is exact.
 	d := led.New(led.NewGPIO(pin, led.GPIOOptions{}), led.Config{Clock: clockwork.NewFakeClock()})
 	ctx, cancel := context.WithCancel(context.Background())

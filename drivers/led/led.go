@@ -93,7 +93,8 @@ type Config struct {
 	Blocked Pattern
 	// Clock times the patterns. Default: the real clock.
 	Clock clockwork.Clock
-	// Logger receives errors from the light. Default: slog.Default().
+	// Logger receives errors from the light. Default: none, nothing is
+	// logged: a library writes only where its caller says.
 	Logger *slog.Logger
 }
 
@@ -137,7 +138,7 @@ func New(light Light, cfg Config) *Driver {
 		d.clock = clockwork.NewRealClock()
 	}
 	if d.log == nil {
-		d.log = slog.Default()
+		d.log = slog.New(slog.DiscardHandler)
 	}
 	return d
 }

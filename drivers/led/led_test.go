@@ -1,4 +1,4 @@
-package led
+package led_test
 
 import (
 	"context"
@@ -15,121 +15,133 @@ import (
 	"periph.io/x/conn/v3/gpio/gpiotest"
 	"periph.io/x/conn/v3/physic"
 	"periph.io/x/conn/v3/spi/spitest"
+
+	"github.com/hark-assistant/hark/drivers/internal/await"
+	"github.com/hark-assistant/hark/drivers/led"
+	"github.com/hark-assistant/hark/drivers/led/ledtest"
 )
 
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// recorder is a Describer that reports every call, in order, with the fake
-// time it happened at. It passes Set on to an inner light when there is one.
-type recorder struct {
+// rig runs a Driver over a recording light with a fake clock.
+type rig struct {
+	t     *testing.T
 	clock *clockwork.FakeClock
-	inner Light
-	pin   *gpiotest.Pin // read after each Set when set
-	calls chan string
+	light *ledtest.Light
+	pin   *gpiotest.Pin // under the light, read after each Set, when set
+	d     *led.Driver
 }
 
-func newRecorder(clock *clockwork.FakeClock) *recorder {
-	return &recorder{clock: clock, calls: make(chan string, 64)}
-}
-
-func (r *recorder) Set(c Color) error {
-	at := r.clock.Since(epoch)
-	if r.inner == nil {
-		r.calls <- fmt.Sprintf("+%s %s", at, c)
-		return nil
-	}
-	err := r.inner.Set(c)
-	r.calls <- fmt.Sprintf("+%s %s pin %s", at, c, r.pin.Read())
-	return err
-}
-
-func (r *recorder) Describe(state string, p Pattern) {
-	r.calls <- fmt.Sprintf("%s: %s", state, p)
-}
-
-func (r *recorder) next(t *testing.T) string {
-	t.Helper()
-	return <-r.calls
-}
-
-// start runs a Driver over r until the test ends, and checks that Run turns
+// start runs a Driver over a recording light until the test ends, passing
+// Set on to a GPIO LED on pin if pin is not nil, and checks that Run turns
 // the light off and returns.
-func start(t *testing.T, r *recorder, cfg Config) *Driver {
+func start(t *testing.T, pin *gpiotest.Pin, cfg led.Config) *rig {
 	t.Helper()
-	cfg.Clock = r.clock
-	d := New(r, cfg)
+	clock := clockwork.NewFakeClockAt(epoch)
+	r := &rig{t: t, clock: clock, light: &ledtest.Light{Clock: clock}, pin: pin}
+	if pin != nil {
+		r.light.Inner = led.NewGPIO(pin, led.GPIOOptions{})
+	}
+	cfg.Clock = clock
+	r.d = led.New(r.light, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- d.Run(ctx) }()
+	done := make(chan error, 1)
+	go func() { done <- r.d.Run(ctx) }()
 	for _, want := range []string{"idle: ", "+0s "} {
-		if got := r.next(t); !strings.HasPrefix(got, want) {
+		if got := r.next(); !strings.HasPrefix(got, want) {
 			t.Fatalf("start: got %q, want %q…", got, want)
 		}
 	}
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
+		if err := await.Recv(t, done, "Run to return once cancelled"); err != nil {
 			t.Errorf("Run: %v", err)
 		}
-		var last string
-		for len(r.calls) > 0 {
-			last = <-r.calls
-		}
-		if !strings.Contains(last, " black") {
+		calls := r.light.Calls()
+		if last := calls[len(calls)-1]; last.IsDescribe() || last.Color != led.Black {
 			t.Errorf("last call after Run returned: %q, want the light turned off", last)
 		}
 	})
-	return d
+	return r
+}
+
+// next returns the light's next call: "listening: solid blue" for a look,
+// "+250ms red" for a colour shown 250 ms after the start, with " pin High"
+// when a pin is under the light.
+func (r *rig) next() string {
+	r.t.Helper()
+	c, err := r.light.Next(await.Context(r.t))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if c.IsDescribe() {
+		return c.String()
+	}
+	s := fmt.Sprintf("+%s %s", c.At.Sub(epoch), c)
+	if r.pin != nil {
+		// The driver changes the light again only when the test moves
+		// the clock, so the pin still shows this call's level.
+		s += " pin " + r.pin.Read().String()
+	}
+	return s
+}
+
+// look waits for the driver to describe the look named state.
+func (r *rig) look(state string) led.Pattern {
+	r.t.Helper()
+	c, err := r.light.Wait(await.Context(r.t), ledtest.Look(state))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return c.Pattern
 }
 
 func TestPatternTimelines(t *testing.T) {
 	ms := time.Millisecond
 	tests := []struct {
 		name     string
-		p        Pattern
+		p        led.Pattern
 		pinLight bool // drive a gpiotest pin through GPIO and check its level
 		// want lists the light's changes; the clock advances from one to the next.
 		want []string
 	}{
-		{"off", Off(), true, []string{"+0s black pin Low"}},
-		{"solid", Solid(Blue), true, []string{"+0s blue pin High"}},
-		{"blink", Blink(Red, time.Second, 0.25), true, []string{
+		{"off", led.Off(), true, []string{"+0s black pin Low"}},
+		{"solid", led.Solid(led.Blue), true, []string{"+0s blue pin High"}},
+		{"blink", led.Blink(led.Red, time.Second, 0.25), true, []string{
 			"+0s red pin High", "+250ms black pin Low",
 			"+1s red pin High", "+1.25s black pin Low", "+2s red pin High",
 		}},
-		{"code", Code(Red, 2, 100*ms, 500*ms), true, []string{
+		{"code", led.Code(led.Red, 2, 100*ms, 500*ms), true, []string{
 			"+0s red pin High", "+100ms black pin Low", "+200ms red pin High", "+300ms black pin Low",
 			"+900ms red pin High", "+1s black pin Low",
 		}},
-		{"pulse", Pulse(Green, 320*ms), false, []string{
+		{"pulse", led.Pulse(led.Green, 320*ms), false, []string{
 			"+0s black", "+10ms #000200", "+20ms #000a00",
 			"+30ms #001500", "+40ms #002500", "+50ms #003900", "+60ms #004f00", "+70ms #006700",
 			"+80ms #007f00", "+90ms #009800", "+100ms #00b000", "+110ms #00c600", "+120ms #00da00",
 			"+130ms #00ea00", "+140ms #00f500", "+150ms #00fd00", "+160ms green", "+170ms #00fd00",
 		}},
-		{"pulse on an LED without dimming", Pulse(Green, 320*ms), true, monoPulse()},
+		{"pulse on an LED without dimming", led.Pulse(led.Green, 320*ms), true, monoPulse()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := clockwork.NewFakeClockAt(epoch)
-			r := newRecorder(clock)
+			var pin *gpiotest.Pin
 			if tt.pinLight {
-				r.pin = &gpiotest.Pin{N: "GPIO25", Num: 25}
-				r.inner = NewGPIO(r.pin, GPIOOptions{})
+				pin = &gpiotest.Pin{N: "GPIO25", Num: 25}
 			}
-			d := start(t, r, Config{Looks: map[State]Pattern{Listening: tt.p}})
-			d.Set(Listening)
-			if got, want := r.next(t), "listening: "+tt.p.String(); got != want {
+			r := start(t, pin, led.Config{Looks: map[led.State]led.Pattern{led.Listening: tt.p}})
+			r.d.Set(led.Listening)
+			if got, want := r.next(), "listening: "+tt.p.String(); got != want {
 				t.Fatalf("got %q, want %q", got, want)
 			}
 			var at time.Duration
 			for i, want := range tt.want {
-				if got := r.next(t); got != want {
+				if got := r.next(); got != want {
 					t.Fatalf("change %d: got %q, want %q", i, got, want)
 				}
 				if i+1 < len(tt.want) {
 					next := parseAt(t, tt.want[i+1])
-					clock.Advance(next - at)
+					r.clock.Advance(next - at)
 					at = next
 				}
 			}
@@ -147,7 +159,7 @@ func monoPulse() []string {
 		if j > 16 {
 			j = 32 - j
 		}
-		c, level := Color{G: rise[j]}, gpio.Low
+		c, level := led.Color{G: rise[j]}, gpio.Low
 		if rise[j] >= 0x80 {
 			level = gpio.High
 		}
@@ -171,70 +183,62 @@ func TestStateMachine(t *testing.T) {
 	// before the next op; nothing else happens because the clock stands still
 	// except where an op advances it.
 	type op struct {
-		do   func(d *Driver, c *clockwork.FakeClock)
+		do   func(r *rig)
 		want []string
 	}
-	set := func(s State) func(*Driver, *clockwork.FakeClock) {
-		return func(d *Driver, _ *clockwork.FakeClock) { d.Set(s) }
-	}
-	blocked := func(on bool) func(*Driver, *clockwork.FakeClock) {
-		return func(d *Driver, _ *clockwork.FakeClock) { d.SetBlocked(on) }
-	}
-	advance := func(dt time.Duration) func(*Driver, *clockwork.FakeClock) {
-		return func(_ *Driver, c *clockwork.FakeClock) { c.Advance(dt) }
-	}
+	set := func(s led.State) func(*rig) { return func(r *rig) { r.d.Set(s) } }
+	blocked := func(on bool) func(*rig) { return func(r *rig) { r.d.SetBlocked(on) } }
+	advance := func(dt time.Duration) func(*rig) { return func(r *rig) { r.clock.Advance(dt) } }
 	tests := []struct {
 		name string
 		ops  []op
 	}{
 		{"every state has its look", []op{
-			{set(Listening), []string{"listening: solid blue", "+0s blue"}},
-			{set(Thinking), []string{"thinking: amber pulse, 1s", "+0s black"}},
-			{set(Speaking), []string{"speaking: green pulse, 2s", "+0s black"}},
-			{set(Error), []string{"error: 3 red flashes of 150ms, then 1.15s dark", "+0s red"}},
-			{set(Muted), []string{"muted: purple blink, 2s at 5%", "+0s purple"}},
-			{set(Idle), []string{"idle: off", "+0s black"}},
+			{set(led.Listening), []string{"listening: solid blue", "+0s blue"}},
+			{set(led.Thinking), []string{"thinking: amber pulse, 1s", "+0s black"}},
+			{set(led.Speaking), []string{"speaking: green pulse, 2s", "+0s black"}},
+			{set(led.Error), []string{"error: 3 red flashes of 150ms, then 1.15s dark", "+0s red"}},
+			{set(led.Muted), []string{"muted: purple blink, 2s at 5%", "+0s purple"}},
+			{set(led.Idle), []string{"idle: off", "+0s black"}},
 		}},
 		{"blocked overrides and restores the previous state", []op{
-			{set(Listening), []string{"listening: solid blue", "+0s blue"}},
+			{set(led.Listening), []string{"listening: solid blue", "+0s blue"}},
 			{blocked(true), []string{"blocked: white blink, 200ms at 50%", "+0s white"}},
 			{advance(100 * time.Millisecond), []string{"+100ms black"}},
 			{advance(100 * time.Millisecond), []string{"+200ms white"}},
 			{blocked(false), []string{"listening: solid blue", "+200ms blue"}},
 		}},
 		{"state changes while blocked show when the block ends", []op{
-			{set(Speaking), []string{"speaking: green pulse, 2s", "+0s black"}},
+			{set(led.Speaking), []string{"speaking: green pulse, 2s", "+0s black"}},
 			{blocked(true), []string{"blocked: white blink, 200ms at 50%", "+0s white"}},
-			{set(Error), nil},
-			{set(Muted), nil},
+			{set(led.Error), nil},
+			{set(led.Muted), nil},
 			{advance(100 * time.Millisecond), []string{"+100ms black"}},
 			{blocked(false), []string{"muted: purple blink, 2s at 5%", "+100ms purple"}},
 		}},
 		{"repeated and unknown states change nothing", []op{
-			{set(Error), []string{"error: 3 red flashes of 150ms, then 1.15s dark", "+0s red"}},
-			{set(Error), nil},
-			{set(State(42)), nil},
+			{set(led.Error), []string{"error: 3 red flashes of 150ms, then 1.15s dark", "+0s red"}},
+			{set(led.Error), nil},
+			{set(led.State(42)), nil},
 			{blocked(false), nil},
 			{advance(150 * time.Millisecond), []string{"+150ms black"}},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := clockwork.NewFakeClockAt(epoch)
-			r := newRecorder(clock)
-			d := start(t, r, Config{})
+			r := start(t, nil, led.Config{})
 			for i, o := range tt.ops {
-				o.do(d, clock)
+				o.do(r)
 				for _, want := range o.want {
-					if got := r.next(t); got != want {
+					if got := r.next(); got != want {
 						t.Fatalf("op %d: got %q, want %q", i, got, want)
 					}
 				}
 			}
 			// A final marker proves no unexpected calls were made: it
 			// must be the very next call.
-			d.SetBlocked(true)
-			if got := r.next(t); !strings.HasPrefix(got, "blocked:") {
+			r.d.SetBlocked(true)
+			if got := r.next(); !strings.HasPrefix(got, "blocked:") {
 				t.Fatalf("unexpected call %q", got)
 			}
 		})
@@ -242,65 +246,61 @@ func TestStateMachine(t *testing.T) {
 }
 
 func TestConfigOverridesLooks(t *testing.T) {
-	clock := clockwork.NewFakeClockAt(epoch)
-	r := newRecorder(clock)
-	d := start(t, r, Config{
-		Looks:   map[State]Pattern{Idle: Solid(Color{1, 2, 3}), Listening: {}},
-		Blocked: Solid(Red),
+	r := start(t, nil, led.Config{
+		Looks:   map[led.State]led.Pattern{led.Idle: led.Solid(led.Color{R: 1, G: 2, B: 3}), led.Listening: {}},
+		Blocked: led.Solid(led.Red),
 	})
-	d.Set(Listening)
-	d.SetBlocked(true)
-	// Set and SetBlocked may merge into one wake-up; what matters is the
-	// last look shown.
-	var got []string
-	for !slices.Contains(got, "+0s red") {
-		got = append(got, r.next(t))
+	if got := r.light.Calls()[0].String(); got != "idle: solid #010203" {
+		t.Errorf("first look %q, want the configured idle look", got)
 	}
-	if !slices.Contains(got, "blocked: solid red") {
-		t.Errorf("calls %q lack the configured blocked look", got)
+	r.d.Set(led.Listening)
+	if got := r.look("listening"); got != led.Solid(led.Blue) {
+		t.Errorf("listening look %s; a zero Pattern in Looks should fall back to the default", got)
 	}
-	if New(r, Config{Looks: map[State]Pattern{Idle: Solid(Color{1, 2, 3})}}).looks[Idle] != Solid(Color{1, 2, 3}) {
-		t.Error("configured idle look not used")
-	}
-	if New(r, Config{Looks: map[State]Pattern{Listening: {}}}).looks[Listening] != Solid(Blue) {
-		t.Error("zero Pattern in Looks did not fall back to the default")
+	r.d.SetBlocked(true)
+	if got := r.look("blocked"); got != led.Solid(led.Red) {
+		t.Errorf("blocked look %s, want the configured solid red", got)
 	}
 }
 
 func TestRunTwice(t *testing.T) {
-	clock := clockwork.NewFakeClockAt(epoch)
-	d := start(t, newRecorder(clock), Config{})
-	if err := d.Run(context.Background()); err == nil {
+	r := start(t, nil, led.Config{})
+	if err := r.d.Run(await.Context(t)); err == nil {
 		t.Error("second Run: got nil error")
 	}
 }
 
-// failingLight fails every Set.
-type failingLight struct{ sets chan Color }
-
-func (f failingLight) Set(c Color) error {
-	f.sets <- c
-	return errors.New("bus on fire")
-}
-
-func TestLightErrorsAreLoggedOnce(t *testing.T) {
+func TestLightErrorsAreLoggedOncePerRun(t *testing.T) {
 	var log strings.Builder
 	clock := clockwork.NewFakeClockAt(epoch)
-	f := failingLight{make(chan Color, 8)}
-	d := New(f, Config{Clock: clock, Logger: slog.New(slog.NewTextHandler(&log, nil)),
-		Looks: map[State]Pattern{Listening: Blink(Red, time.Second, 0.5)}})
+	light := &ledtest.Light{Clock: clock}
+	light.Fail(errors.New("bus on fire"))
+	d := led.New(light, led.Config{Clock: clock, Logger: slog.New(slog.NewTextHandler(&log, nil)),
+		Looks: map[led.State]led.Pattern{led.Listening: led.Blink(led.Red, time.Second, 0.5)}})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	<-f.sets
-	d.Set(Listening)
-	<-f.sets
+	shown := func(c led.Color) {
+		t.Helper()
+		if _, err := light.Wait(await.Context(t), ledtest.Shows(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shown(led.Black) // idle: failed, logged
+	d.Set(led.Listening)
+	shown(led.Red) // failed again, not logged
 	clock.Advance(500 * time.Millisecond)
-	<-f.sets
+	shown(led.Black) // and again
+	light.Fail(nil)
+	clock.Advance(500 * time.Millisecond)
+	shown(led.Red) // healed
+	light.Fail(errors.New("bus on fire"))
+	clock.Advance(500 * time.Millisecond)
+	shown(led.Black) // a new run of failures: logged
 	cancel()
-	<-done
-	if n := strings.Count(log.String(), "bus on fire"); n != 1 {
-		t.Errorf("logged %d times, want once:\n%s", n, log.String())
+	await.Recv(t, done, "Run to return once cancelled")
+	if n := strings.Count(log.String(), "bus on fire"); n != 2 {
+		t.Errorf("logged %d times, want twice, once per run of failures:\n%s", n, log.String())
 	}
 }
 
@@ -320,32 +320,43 @@ func (p *pwmPin) PWM(d gpio.Duty, f physic.Frequency) error {
 }
 
 func TestGPIOLight(t *testing.T) {
-	half := Green.scale(0.5) // brightness 128/255
+	half := led.Color{G: 128}
 	halfDuty := gpio.Duty(half.Brightness() * float64(gpio.DutyMax))
+	const (
+		onOff   = "GPIO25, on/off (no PWM configured)"
+		dimmed  = "GPIO25, dimmed by PWM at 1kHz"
+		refused = "GPIO25, on/off (pin refused PWM: no PWM here)"
+	)
 	tests := []struct {
 		name      string
-		opts      GPIOOptions
+		opts      led.GPIOOptions
 		refuse    bool
-		c         Color
+		c         led.Color
 		level     gpio.Level
 		duty      gpio.Duty
 		pwmCalls  int
 		viaPWMToo bool
+		str       string // String after the Set
+		warned    bool   // a warning about PWM was logged
 	}{
-		{"on", GPIOOptions{}, false, Blue, gpio.High, 0, 0, false},
-		{"off", GPIOOptions{}, false, Black, gpio.Low, 0, 0, false},
-		{"active-low on", GPIOOptions{ActiveLow: true}, false, Blue, gpio.Low, 0, 0, false},
-		{"active-low off", GPIOOptions{ActiveLow: true}, false, Black, gpio.High, 0, 0, false},
-		{"dim without PWM is on from half", GPIOOptions{}, false, half, gpio.High, 0, 0, false},
-		{"dim with PWM", GPIOOptions{PWM: physic.KiloHertz}, false, half, gpio.Low, halfDuty, 1, true},
-		{"dim with PWM, active-low", GPIOOptions{PWM: physic.KiloHertz, ActiveLow: true}, false, half, gpio.Low, gpio.DutyMax - halfDuty, 1, true},
-		{"full brightness needs no PWM", GPIOOptions{PWM: physic.KiloHertz}, false, Blue, gpio.High, 0, 0, false},
-		{"refused PWM falls back to on/off", GPIOOptions{PWM: physic.KiloHertz}, true, half, gpio.High, 0, 1, false},
+		{"on", led.GPIOOptions{}, false, led.Blue, gpio.High, 0, 0, false, onOff, false},
+		{"off", led.GPIOOptions{}, false, led.Black, gpio.Low, 0, 0, false, onOff, false},
+		{"active-low on", led.GPIOOptions{ActiveLow: true}, false, led.Blue, gpio.Low, 0, 0, false, onOff, false},
+		{"active-low off", led.GPIOOptions{ActiveLow: true}, false, led.Black, gpio.High, 0, 0, false, onOff, false},
+		{"dim without PWM is on from half", led.GPIOOptions{}, false, half, gpio.High, 0, 0, false, onOff, false},
+		{"dim with PWM", led.GPIOOptions{PWM: led.DefaultPWM}, false, half, gpio.Low, halfDuty, 1, true, dimmed, false},
+		{"dim with PWM, active-low", led.GPIOOptions{PWM: led.DefaultPWM, ActiveLow: true}, false, half, gpio.Low, gpio.DutyMax - halfDuty, 1, true, dimmed, false},
+		{"full brightness needs no PWM", led.GPIOOptions{PWM: led.DefaultPWM}, false, led.Blue, gpio.High, 0, 0, false, dimmed, false},
+		{"a pin that would refuse is not asked at full brightness", led.GPIOOptions{PWM: led.DefaultPWM}, true, led.Blue, gpio.High, 0, 0, false, dimmed, false},
+		{"refused PWM falls back to on/off", led.GPIOOptions{PWM: led.DefaultPWM}, true, half, gpio.High, 0, 1, false, refused, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			var log strings.Builder
 			p := &pwmPin{Pin: &gpiotest.Pin{N: "GPIO25", Num: 25}, refuse: tt.refuse}
-			l := NewGPIO(p, GPIOOptions{ActiveLow: tt.opts.ActiveLow, PWM: tt.opts.PWM})
+			opts := tt.opts
+			opts.Logger = slog.New(slog.NewTextHandler(&log, nil))
+			l := led.NewGPIO(p, opts)
 			if err := l.Set(tt.c); err != nil {
 				t.Fatal(err)
 			}
@@ -359,10 +370,24 @@ func TestGPIOLight(t *testing.T) {
 			if p.calls != tt.pwmCalls {
 				t.Errorf("%d PWM calls, want %d", p.calls, tt.pwmCalls)
 			}
-			// A refused PWM is not tried again.
+			if got := l.String(); got != tt.str {
+				t.Errorf("String() = %q, want %q", got, tt.str)
+			}
+			// A refused PWM is neither tried again nor warned about again.
 			_ = l.Set(tt.c)
-			if tt.refuse && p.calls != 1 {
-				t.Errorf("%d PWM calls after a refusal, want 1", p.calls)
+			if tt.refuse && p.calls != tt.pwmCalls {
+				t.Errorf("%d PWM calls after a refusal, want %d", p.calls, tt.pwmCalls)
+			}
+			warnings := strings.Count(log.String(), "level=WARN")
+			if want := map[bool]int{false: 0, true: 1}[tt.warned]; warnings != want {
+				t.Errorf("%d warnings, want %d:\n%s", warnings, want, log.String())
+			}
+			if tt.warned {
+				for _, want := range []string{"refused PWM", "pin=GPIO25", "pwm=1kHz", `err="no PWM here"`} {
+					if !strings.Contains(log.String(), want) {
+						t.Errorf("warning lacks %s:\n%s", want, log.String())
+					}
+				}
 			}
 		})
 	}
@@ -370,11 +395,11 @@ func TestGPIOLight(t *testing.T) {
 
 func TestStrip(t *testing.T) {
 	rec := &spitest.Record{}
-	s, err := NewStrip(rec, StripOptions{Pixels: 3})
+	s, err := led.NewStrip(rec, led.StripOptions{Pixels: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []Color{Blue, Black, Red} {
+	for _, c := range []led.Color{led.Blue, led.Black, led.Red} {
 		if err := s.Set(c); err != nil {
 			t.Fatal(err)
 		}
@@ -390,28 +415,28 @@ func TestStrip(t *testing.T) {
 			}
 		}
 	}
-	if _, err := NewStrip(&spitest.Record{Initialized: true}, StripOptions{}); err == nil || !strings.Contains(err.Error(), "record") {
+	if _, err := led.NewStrip(&spitest.Record{Initialized: true}, led.StripOptions{}); err == nil || !strings.Contains(err.Error(), "record") {
 		t.Errorf("NewStrip on a used port: %v, want error naming the port", err)
 	}
 }
 
 func TestPatternConstructorsClamp(t *testing.T) {
 	tests := []struct {
-		got, want Pattern
+		got, want led.Pattern
 	}{
-		{Blink(Red, time.Second, 0), Off()},
-		{Blink(Red, time.Second, 1), Solid(Red)},
-		{Blink(Red, 0, 0.5), Off()},
-		{Pulse(Red, 0), Solid(Red)},
-		{Code(Red, 0, time.Second, 0), Off()},
-		{Code(Red, 2, 0, 0), Off()},
+		{led.Blink(led.Red, time.Second, 0), led.Off()},
+		{led.Blink(led.Red, time.Second, 1), led.Solid(led.Red)},
+		{led.Blink(led.Red, 0, 0.5), led.Off()},
+		{led.Pulse(led.Red, 0), led.Solid(led.Red)},
+		{led.Code(led.Red, 0, time.Second, 0), led.Off()},
+		{led.Code(led.Red, 2, 0, 0), led.Off()},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
 			t.Errorf("got %v, want %v", tt.got, tt.want)
 		}
 	}
-	if (Pattern{}).String() != "unset" || !(Pattern{}).IsZero() || Off().IsZero() {
+	if (led.Pattern{}).String() != "unset" || !(led.Pattern{}).IsZero() || led.Off().IsZero() {
 		t.Error("zero Pattern is not distinguishable from Off")
 	}
 }

@@ -3,9 +3,13 @@
 //
 // Names are periph's: "GPIO17" for the button and "GPIO25" for the LED by
 // default (the ReSpeaker 2-Mic Pi HAT's button is on GPIO17), and "SPI0.1"
-// for the HAT's APA102 LEDs ("SPI0.0" on the 4-Mic array). On a machine
-// without such a pin, Open returns an error wrapping ErrNoPin that says so
-// and points to --sim, which uses the keyboard and the terminal instead.
+// for the HAT's APA102 LEDs ("SPI0.0" on the 4-Mic array). Open also takes
+// "gpio17" and "17": ParseName turns what a person writes into periph's
+// name, and the config check calls it too, so the two never disagree.
+//
+// On a machine without such a pin, Open returns an error wrapping ErrNoPin
+// that says so and points to --sim, which uses the keyboard and the terminal
+// instead.
 //
 // # Raspberry Pi 3, 4 and 5
 //

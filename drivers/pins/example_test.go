@@ -56,3 +56,21 @@ func Example() {
 		}
 	}
 }
+
+// The config may spell a pin as a person would; Open takes the same
+// spellings.
+func ExampleParseName() {
+	for _, s := range []string{"GPIO17", "gpio17", "17", "GPIO28", "SPI0.1"} {
+		if name, err := pins.ParseName(s); err != nil {
+			fmt.Printf("%-6s → error: %v\n", s, err)
+		} else {
+			fmt.Printf("%-6s → %s\n", s, name)
+		}
+	}
+	// Output:
+	// GPIO17 → GPIO17
+	// gpio17 → GPIO17
+	// 17     → GPIO17
+	// GPIO28 → error: GPIO28 is not on the Raspberry Pi header (GPIO0 to GPIO27)
+	// SPI0.1 → error: "SPI0.1" is not a pin; want a BCM name such as GPIO17
+}

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"periph.io/x/conn/v3/gpio"
 
 	"github.com/hark-assistant/hark/drivers/button"
+	"github.com/hark-assistant/hark/drivers/internal/await"
 	"github.com/hark-assistant/hark/drivers/led"
 )
 
@@ -24,7 +26,7 @@ func TestKeysDriveTheButton(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
 
 	// Enter presses, Enter releases; the end of input releases a held button.
@@ -44,16 +46,16 @@ func TestKeysDriveTheButton(t *testing.T) {
 		} else if _, err := io.WriteString(w, s.input); err != nil {
 			t.Fatal(err)
 		}
-		e := <-b.Events()
+		e := await.Recv(t, b.Events(), "a button event")
 		for e.Kind != button.Down && e.Kind != button.Up {
-			e = <-b.Events() // a gesture
+			e = await.Recv(t, b.Events(), "a button event") // after a gesture
 		}
 		if e.Kind != s.want {
 			t.Fatalf("step %d: got %v, want %v", i, e, s.want)
 		}
 	}
 	cancel()
-	if err := <-done; err != nil {
+	if err := await.Recv(t, done, "Run to return once cancelled"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -74,13 +76,13 @@ func TestKeysLevels(t *testing.T) {
 		if got := keys.Read(); got != tt.idle {
 			t.Errorf("%s: idle level %s, want %s", tt.pull, got, tt.idle)
 		}
-		if !keys.WaitForEdge(-1) {
-			t.Fatalf("%s: no edge for a line", tt.pull)
+		if !keys.WaitForEdge(await.Limit) {
+			t.Fatalf("%s: no edge for a line within %s", tt.pull, await.Limit)
 		}
 		if got := keys.Read(); got != tt.pressed {
 			t.Errorf("%s: pressed level %s, want %s", tt.pull, got, tt.pressed)
 		}
-		if !keys.WaitForEdge(-1) || keys.Read() != tt.idle {
+		if !keys.WaitForEdge(await.Limit) || keys.Read() != tt.idle {
 			t.Errorf("%s: second line did not release", tt.pull)
 		}
 		keys = NewKeys(strings.NewReader("\n\n"))
@@ -94,9 +96,11 @@ func TestKeysHaltAndEnd(t *testing.T) {
 	keys := NewKeys(strings.NewReader(""))
 	_ = keys.In(gpio.PullUp, gpio.BothEdges)
 	// Input already ended with the button released: only Halt or the
-	// timeout ends a wait.
+	// timeout ends a wait, even one without a timeout.
 	go func() { _ = keys.Halt() }()
-	if keys.WaitForEdge(-1) {
+	edge := make(chan bool, 1)
+	go func() { edge <- keys.WaitForEdge(-1) }()
+	if await.Recv(t, edge, "Halt to end WaitForEdge(-1)") {
 		t.Error("WaitForEdge after the end of input reported an edge")
 	}
 	if keys.WaitForEdge(0) {
@@ -117,7 +121,7 @@ func TestLEDPlainPrintsOneLinePerState(t *testing.T) {
 	clock := clockwork.NewFakeClock()
 	d := led.New(NewLED(out, false), led.Config{Clock: clock})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
 
 	steps := []struct {
@@ -135,12 +139,12 @@ func TestLEDPlainPrintsOneLinePerState(t *testing.T) {
 	}
 	for i, s := range steps {
 		s.do()
-		if got := <-out; got != s.want {
+		if got := await.Recv(t, out, "a line for step "+strconv.Itoa(i)); got != s.want {
 			t.Fatalf("step %d: got %q, want %q", i, got, s.want)
 		}
 	}
 	cancel()
-	<-done
+	await.Recv(t, done, "Run to return once cancelled")
 	if len(out) != 0 {
 		t.Errorf("unexpected output %q", <-out)
 	}

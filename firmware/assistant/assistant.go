@@ -1,0 +1,635 @@
+package assistant
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/commands/scheduler"
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// Listener is push-to-talk audio into a recognizer; *audio.PTT is one.
+type Listener interface {
+	Down() error
+	Up() (pipeline.Result, error)
+	SetMuted(muted bool) error
+	SetGrammar(phrases []string) error
+}
+
+// Speaker says text aloud and returns when it is done, or at once when ctx
+// is cancelled.
+type Speaker interface {
+	Say(ctx context.Context, text string) error
+}
+
+// Indicator shows the assistant's state (the LED) and, over it, the
+// watchdog's blocked alert.
+type Indicator interface {
+	Show(State)
+	scheduler.Alerter
+}
+
+// Devices are what the assistant drives.
+type Devices struct {
+	Listener  Listener
+	Speaker   Speaker
+	Indicator Indicator
+}
+
+// Options adjust New. The zero value is usable.
+type Options struct {
+	// Commands are the caller's own, matched before the configuration's
+	// and the built-ins (which they override by name).
+	Commands []commands.Command
+	// Clock defaults to the real one.
+	Clock clockwork.Clock
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+	// OnEvent, if set, is told what the assistant does (see Event). It must
+	// not block.
+	OnEvent func(Event)
+	// Grace is how long running commands get to return when Run stops;
+	// default 3 s.
+	Grace time.Duration
+}
+
+// defaultGrace is Options.Grace's default.
+const defaultGrace = 3 * time.Second
+
+// errorShown is how long the error state stays on the LED.
+const errorShown = 2 * time.Second
+
+// Assistant drives the Machine from button, audio, command and speech
+// events. Every method whose name does not say otherwise runs on the
+// scheduler's main loop, which owns the fields below downs.
+type Assistant struct {
+	log      *slog.Logger
+	clock    clockwork.Clock
+	sched    *scheduler.Scheduler
+	manager  *commands.Manager
+	listener Listener
+	speaker  Speaker
+	led      Indicator
+	onEvent  func(Event)
+	grace    time.Duration
+	grammar  bool // restrict the recognizer to what the commands can match
+	// onAnswer, if set, is told each answer as it is recorded, on the loop
+	// (TextAssistant collects them).
+	onAnswer func(commands.Response)
+
+	// life scopes what the assistant starts (turns, speech): Run cancels it
+	// on its way out, before it joins them through wg.
+	life     context.Context
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+	audioOps chan func() // listener calls, in order, off the loop
+	types    *pattern.Types
+	// downs numbers the listener's Down calls, set just before each by the
+	// audio goroutine: ListenedTooLong reads which utterance it is about.
+	downs atomic.Int64
+
+	machine        Machine
+	timer          countdown
+	errTimer       clockwork.Timer   // ends the error display
+	examplesByName map[string]string // "what can I say" phrases of the built-ins
+	turns          map[int]*turnRun
+	speech         *speechRun
+	stats          *turnStats
+	phrases        []string // the grammar last given to the listener
+	phrSet         bool
+	contexts       int // follow-up contexts open when the grammar was computed
+	speaking       time.Time
+	listens        int64 // StartListening effects carried out
+}
+
+// turnRun is the commands started by one utterance. Their answers are
+// spoken in the order the commands were said, whatever order they come in.
+type turnRun struct {
+	turn      int
+	started   time.Time
+	cancel    context.CancelFunc
+	cancelled bool
+	cmds      []*cmdRun
+	next      int  // cmds before next have settled and their held answers were spoken
+	done      bool // every command has settled: the turn is over
+	running   int  // commands that have not returned
+}
+
+// cmdRun is one command of a turn.
+type cmdRun struct {
+	run     *turnRun
+	idx     int
+	settled bool                // it has answered or returned
+	held    []commands.Response // answers waiting for earlier commands to settle
+}
+
+type speechRun struct {
+	id     int
+	cancel context.CancelFunc
+}
+
+// New builds the assistant: the command manager (opts.Commands, cfg's
+// commands and the built-ins) and the scheduler, whose main loop starts at
+// once. Inputs sent before Run are handled; Run serves until its context
+// is done.
+func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
+	if dev.Listener == nil || dev.Speaker == nil || dev.Indicator == nil {
+		return nil, errors.New("assistant: a listener, a speaker and an indicator are required")
+	}
+	a := &Assistant{
+		log:      opts.Logger,
+		clock:    opts.Clock,
+		listener: dev.Listener,
+		speaker:  dev.Speaker,
+		led:      dev.Indicator,
+		onEvent:  opts.OnEvent,
+		grace:    cmp.Or(opts.Grace, defaultGrace),
+		grammar:  cfg.Grammar,
+		audioOps: make(chan func(), 16),
+		types:    NewTypes(),
+		turns:    map[int]*turnRun{},
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.clock == nil {
+		a.clock = clockwork.NewRealClock()
+	}
+	if a.onEvent == nil {
+		a.onEvent = func(Event) {}
+	}
+	a.life, a.stop = context.WithCancel(context.Background())
+	a.timer = countdown{
+		clock: a.clock,
+		post:  func(fn func()) { a.post("timer", fn) },
+		announce: func(text string) {
+			a.answer(0, commands.Response{Text: text, Command: "timer", Status: commands.StatusInfo})
+		},
+	}
+	m, err := commands.NewManager(a.types, a.commandSet(cfg, opts.Commands)...)
+	if err != nil {
+		a.stop()
+		return nil, fmt.Errorf("commands: %w", err)
+	}
+	a.manager = m
+	a.sched, err = scheduler.New(scheduler.Config{
+		BlockThreshold: cfg.WatchdogThreshold,
+		Alerter:        alerter{a},
+		Logger:         a.log,
+	})
+	if err != nil {
+		a.stop()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Manager is the assistant's command manager, for setting up before Run
+// (e.g. Manager.NewContext for a command's follow-up context).
+func (a *Assistant) Manager() *commands.Manager { return a.manager }
+
+// Healthy reports whether the main loop is running and not held past the
+// watchdog's threshold.
+func (a *Assistant) Healthy() bool { return a.sched.Healthy() }
+
+// Run serves inputs until ctx is done, then stops: it cancels what is
+// running, gives commands up to Options.Grace to return, and returns once
+// every goroutine it started (audio calls, speech, command waiters) has
+// returned, so the caller may then close the devices.
+func (a *Assistant) Run(ctx context.Context) error {
+	audioDone := make(chan struct{})
+	go func() {
+		defer close(audioDone)
+		a.runAudio()
+	}()
+	a.post("start", func() {
+		a.led.Show(a.machine.State())
+		a.updateGrammar(true)
+	})
+	<-ctx.Done()
+	a.stop()
+	sctx, cancel := context.WithTimeout(context.Background(), a.grace)
+	defer cancel()
+	err := a.sched.Shutdown(sctx)
+	a.wg.Wait()
+	<-audioDone
+	return err
+}
+
+// post runs fn on the main loop. After shutdown has begun it is dropped:
+// nothing is left to act on it.
+func (a *Assistant) post(name string, fn func()) {
+	if err := a.sched.Post(name, fn); err != nil && !errors.Is(err, scheduler.ErrClosed) {
+		a.log.Error("posting to the main loop", "name", name, "err", err)
+	}
+}
+
+// Send hands the machine an input (a press, a release, the microphone
+// lost...); safe on any goroutine. It never blocks.
+func (a *Assistant) Send(in Input) {
+	a.post(in.Kind.String(), func() { a.handle(in) })
+}
+
+// runAudio serialises listener calls: Down, Up, mute and grammar changes
+// must reach the push-to-talk gate in the order the loop decided them, and
+// Up (the final decode) must not hold the loop. It returns once Run has
+// begun to stop.
+func (a *Assistant) runAudio() {
+	for {
+		select {
+		case op := <-a.audioOps:
+			op()
+		case <-a.life.Done():
+			return
+		}
+	}
+}
+
+func (a *Assistant) audio(op func()) {
+	select {
+	case a.audioOps <- op:
+	case <-a.life.Done():
+	}
+}
+
+// alerter is the scheduler's: it shows the watchdog's alert and reports it
+// as events, from the watchdog's goroutine (the loop is held meanwhile).
+type alerter struct{ a *Assistant }
+
+func (al alerter) Blocked(info scheduler.BlockInfo) {
+	al.a.led.Blocked(info)
+	al.a.onEvent(Event{Kind: EventBlocked, Command: info.Name, Held: info.Held})
+}
+
+func (al alerter) Recovered(total time.Duration) {
+	al.a.led.Recovered(total)
+	al.a.onEvent(Event{Kind: EventRecovered, Held: total})
+}
+
+// handle feeds the machine and carries out what it asks.
+func (a *Assistant) handle(e Input) {
+	if e.Kind == Failure {
+		a.log.Error("failure", "turn", e.Turn, "err", e.Text)
+	}
+	switch e.Kind {
+	case Pressed:
+		a.onEvent(Event{Kind: EventPressed})
+	case Released:
+		a.onEvent(Event{Kind: EventReleased})
+	case MicLost:
+		a.onEvent(Event{Kind: EventMicLost, Text: e.Text})
+	case MicRestored:
+		a.onEvent(Event{Kind: EventMicRestored})
+	}
+	before := a.machine.State()
+	fx := a.machine.Handle(e)
+	for _, f := range fx {
+		a.do(f)
+	}
+	after := a.machine.State()
+	if after != before {
+		a.log.Debug("state", "from", before, "to", after, "event", e.Kind)
+		a.led.Show(after)
+		a.onEvent(Event{Kind: EventState, State: after})
+	}
+	if a.stats != nil && a.stats.released && after != Thinking && after != Speaking {
+		a.stats.log(a.log, a.clock.Now(), after.String())
+		a.stats = nil
+	}
+}
+
+func (a *Assistant) do(f Effect) {
+	now := a.clock.Now()
+	switch f.Kind {
+	case StartListening:
+		if a.stats != nil && a.stats.released {
+			a.stats.log(a.log, now, "interrupted")
+		}
+		a.stats = &turnStats{pressed: now}
+		a.updateGrammar(false) // a follow-up context may have timed out
+		a.listens++
+		n := a.listens
+		a.audio(func() {
+			a.downs.Store(n)
+			if err := a.listener.Down(); err != nil {
+				a.Send(Input{Kind: Failure, Text: "listening: " + err.Error()})
+			}
+		})
+	case FinishListening:
+		if a.stats != nil {
+			a.stats.turn, a.stats.released, a.stats.capture = f.Turn, true, now.Sub(a.stats.pressed)
+		}
+		turn := f.Turn
+		a.audio(func() {
+			start := a.clock.Now()
+			res, err := a.listener.Up()
+			decode := a.clock.Since(start)
+			a.post("transcript", func() { a.heard(turn, res.Text, err, decode) })
+		})
+	case DiscardListening:
+		a.stats = nil
+		a.audio(func() { _, _ = a.listener.Up() })
+	case CancelTurn:
+		if r := a.turns[f.Turn]; r != nil {
+			r.cancelled = true
+			r.cancel()
+		}
+	case StopSpeaking:
+		a.stopSpeech()
+	case Speak:
+		a.startSpeech(f.ID, f.Text)
+	case ClearErrorLater:
+		if a.errTimer != nil {
+			a.errTimer.Stop()
+		}
+		id := f.ID
+		a.errTimer = a.clock.AfterFunc(errorShown, func() { a.Send(Input{Kind: ErrorShown, ID: id}) })
+	}
+}
+
+// tooLongNotice is said when an utterance reaches the maximum length.
+const tooLongNotice = "That was too long; I stopped listening."
+
+// ListenedTooLong ends the utterance being listened to as if the button had
+// come up, and says so: the listener stopped feeding the recognizer at the
+// maximum length. Call it on the listener's goroutine between Down and Up
+// (as audio.PTT's OnEvent reports MaxLength); it must know which utterance
+// it is about, since the person may have released and pressed again before
+// the loop gets to it.
+func (a *Assistant) ListenedTooLong() {
+	n := a.downs.Load()
+	a.post("too long", func() { a.tooLong(n) })
+}
+
+func (a *Assistant) tooLong(listen int64) {
+	if listen != a.listens || a.machine.State() != Listening {
+		return // released (or failed) meanwhile: that utterance is over
+	}
+	a.log.Info("utterance too long: stopped listening", "listen", listen)
+	a.handle(Input{Kind: Released})
+	a.handle(Input{Kind: Answered, Turn: a.machine.Turn(), Text: tooLongNotice})
+}
+
+// heard takes the transcript of turn and starts its commands.
+func (a *Assistant) heard(turn int, text string, err error, decode time.Duration) {
+	if !a.machine.Active(turn) {
+		return // the button was pressed again meanwhile: nothing to run
+	}
+	if a.stats != nil && a.stats.turn == turn {
+		a.stats.decode, a.stats.text = decode, text
+	}
+	if err != nil {
+		a.handle(Input{Kind: Failure, Turn: turn, Text: err.Error()})
+		return
+	}
+	if text == "" {
+		a.handle(Input{Kind: Unheard, Turn: turn})
+		return
+	}
+	start := a.clock.Now()
+	matches := a.manager.Match(text, start)
+	names := make([]string, len(matches))
+	for i, m := range matches {
+		names[i] = m.Command
+	}
+	if a.stats != nil && a.stats.turn == turn {
+		a.stats.match, a.stats.commands = a.clock.Since(start), names
+	}
+	a.onEvent(Event{Kind: EventTranscript, Turn: turn, Text: text, Commands: names})
+	for _, m := range matches {
+		a.onEvent(Event{Kind: EventCommand, Turn: turn, Command: m.Command, Text: m.Text, Params: ParamStrings(m.Params)})
+	}
+	if len(matches) == 0 {
+		a.answer(turn, commands.NotFound())
+		a.handle(Input{Kind: TurnDone, Turn: turn})
+		return
+	}
+	ctx, cancel := context.WithCancel(a.life)
+	run := &turnRun{turn: turn, started: start, cancel: cancel, running: len(matches)}
+	a.turns[turn] = run
+	for i := range matches {
+		run.cmds = append(run.cmds, &cmdRun{run: run, idx: i})
+	}
+	for i, m := range matches {
+		a.start(ctx, run.cmds[i], m)
+	}
+}
+
+// start runs one matched command on the scheduler: async ones on the loop,
+// blocking ones on a worker.
+func (a *Assistant) start(ctx context.Context, c *cmdRun, m commands.Match) {
+	job, err := a.sched.Start(ctx, scheduler.Command{
+		Name:    m.Command,
+		Pattern: m.Pattern,
+		Async:   m.Kind == commands.Async,
+		Run: func(rt scheduler.Runtime) error {
+			m.Invoke(rt, func(r commands.Response) {
+				// Invoke answers on the command's goroutine; responses
+				// are handled on the loop, in order.
+				_ = rt.OnLoop(func() error {
+					a.respond(c, r)
+					return nil
+				})
+			})
+			return nil
+		},
+	})
+	if err != nil {
+		a.log.Error("starting command", "command", m.Command, "err", err)
+		a.returned(c)
+		return
+	}
+	a.wg.Go(func() {
+		select {
+		case <-job.Done():
+			a.post("command returned", func() { a.returned(c) })
+		case <-a.life.Done():
+			// Stopping: the scheduler's shutdown waits for the job.
+		}
+	})
+}
+
+// respond handles one response of a running command.
+func (a *Assistant) respond(c *cmdRun, r commands.Response) {
+	run := c.run
+	switch {
+	case run.cancelled:
+	case c.idx < run.next: // its place in the turn has passed
+		turn := run.turn
+		if run.done {
+			turn = 0 // a later answer is an announcement
+		}
+		a.answer(turn, r)
+	default:
+		c.held = append(c.held, r)
+		c.settled = true
+		a.advance(run)
+	}
+}
+
+// answer records r (for "repeat that" and follow-up contexts) and queues
+// it for speech.
+func (a *Assistant) answer(turn int, r commands.Response) {
+	r = a.manager.Record(r, a.clock.Now())
+	a.log.Info("response", "turn", turn, "command", r.Command, "status", r.Status, "text", r.Text)
+	if a.onAnswer != nil {
+		a.onAnswer(r)
+	}
+	a.onEvent(Event{Kind: EventAnswer, Turn: turn, Command: r.Command, Text: r.Spoken(), Status: r.Status.String()})
+	a.updateGrammar(r.Context != nil || r.CloseContext)
+	if say := r.Spoken(); say != "" {
+		a.handle(Input{Kind: Answered, Turn: turn, Text: say})
+	}
+}
+
+// advance speaks the held answers of the commands that have settled, in
+// spoken order, up to the first that has not; once all have, the turn is
+// done and the assistant stops thinking.
+func (a *Assistant) advance(r *turnRun) {
+	if r.cancelled {
+		return
+	}
+	for r.next < len(r.cmds) && r.cmds[r.next].settled {
+		c := r.cmds[r.next]
+		for _, resp := range c.held {
+			a.answer(r.turn, resp)
+		}
+		c.held = nil
+		r.next++
+	}
+	if r.next == len(r.cmds) && !r.done {
+		r.done = true
+		if a.stats != nil && a.stats.turn == r.turn {
+			a.stats.command = a.clock.Since(r.started)
+		}
+		a.handle(Input{Kind: TurnDone, Turn: r.turn})
+	}
+}
+
+// returned is called when c's command has returned.
+func (a *Assistant) returned(c *cmdRun) {
+	c.settled = true
+	r := c.run
+	a.advance(r)
+	r.running--
+	if r.running == 0 {
+		r.cancel()
+		delete(a.turns, r.turn)
+	}
+}
+
+// cancelOthers cancels the commands of every turn but current: the
+// built-in "stop".
+func (a *Assistant) cancelOthers(current int) {
+	for turn, r := range a.turns {
+		if turn != current && !r.cancelled {
+			r.cancelled = true
+			r.cancel()
+		}
+	}
+}
+
+func (a *Assistant) startSpeech(id int, text string) {
+	a.stopSpeech()
+	ctx, cancel := context.WithCancel(a.life)
+	a.speech = &speechRun{id: id, cancel: cancel}
+	a.speaking = a.clock.Now()
+	// The microphone would hear Hark: mute it while speaking.
+	a.audio(func() { _ = a.listener.SetMuted(true) })
+	a.wg.Go(func() {
+		err := a.speaker.Say(ctx, text)
+		a.post("spoken", func() { a.spoken(id, err) })
+	})
+}
+
+func (a *Assistant) spoken(id int, err error) {
+	if a.speech == nil || a.speech.id != id {
+		return // stopped meanwhile
+	}
+	a.stopSpeech()
+	if err != nil {
+		a.handle(Input{Kind: Failure, Text: err.Error()})
+		return
+	}
+	a.handle(Input{Kind: Spoken, ID: id})
+}
+
+func (a *Assistant) stopSpeech() {
+	if a.speech == nil {
+		return
+	}
+	a.speech.cancel()
+	a.speech = nil
+	if a.stats != nil {
+		a.stats.speech += a.clock.Since(a.speaking)
+	}
+	a.audio(func() { _ = a.listener.SetMuted(false) })
+}
+
+// updateGrammar gives the recognizer the phrases the active commands can
+// match, when grammar restriction is on and they changed. They change only
+// with the open follow-up contexts, so unless forced (a context was just
+// opened or closed) it recomputes them only when their number changed.
+func (a *Assistant) updateGrammar(force bool) {
+	if !a.grammar {
+		return
+	}
+	now := a.clock.Now()
+	open := a.manager.OpenContexts(now)
+	if !force && open == a.contexts {
+		return
+	}
+	a.contexts = open
+	phrases := a.manager.Grammar(now, GrammarLimit).RecognizerPhrases()
+	if a.phrSet && slices.Equal(phrases, a.phrases) {
+		return
+	}
+	a.phrases, a.phrSet = phrases, true
+	a.audio(func() {
+		if err := a.listener.SetGrammar(phrases); err != nil && !errors.Is(err, pipeline.ErrGrammarUnsupported) {
+			a.log.Warn("setting the recognizer's grammar", "err", err)
+		}
+	})
+}
+
+// turnStats times the stages of one utterance for its telemetry line.
+type turnStats struct {
+	turn     int
+	pressed  time.Time
+	released bool
+	capture  time.Duration // button down to up
+	decode   time.Duration // the final decode after release
+	match    time.Duration
+	command  time.Duration // commands started to the turn being done
+	speech   time.Duration // speaking its answers
+	text     string
+	commands []string
+}
+
+func (s *turnStats) log(l *slog.Logger, now time.Time, outcome string) {
+	l.Info("utterance",
+		"turn", s.turn,
+		"text", s.text,
+		"commands", s.commands,
+		"outcome", outcome,
+		"capture_ms", ms(s.capture),
+		"decode_ms", ms(s.decode),
+		"match_ms", ms(s.match),
+		"command_ms", ms(s.command),
+		"speech_ms", ms(s.speech),
+		"total_ms", ms(now.Sub(s.pressed)),
+	)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }

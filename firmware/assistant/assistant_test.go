@@ -1,0 +1,289 @@
+package assistant
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/scheduler"
+	"github.com/hark-assistant/hark/pipeline"
+)
+
+// fakeListener hands out scripted transcripts, one per Up.
+type fakeListener struct {
+	mu       sync.Mutex
+	next     []string
+	downs    int
+	muted    bool
+	grammars [][]string
+	gate     chan struct{} // if set, Up waits for it to close
+	onDown   func()        // if set, called by Down, as push-to-talk calls OnEvent
+}
+
+// holdUps makes Up wait until the returned channel is closed.
+func (l *fakeListener) holdUps() chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.gate = make(chan struct{})
+	return l.gate
+}
+
+func (l *fakeListener) say(text string) {
+	l.mu.Lock()
+	l.next = append(l.next, text)
+	l.mu.Unlock()
+}
+
+func (l *fakeListener) Down() error {
+	l.mu.Lock()
+	l.downs++
+	onDown := l.onDown
+	l.mu.Unlock()
+	if onDown != nil {
+		onDown()
+	}
+	return nil
+}
+
+func (l *fakeListener) Up() (pipeline.Result, error) {
+	l.mu.Lock()
+	gate := l.gate
+	l.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.next) == 0 {
+		return pipeline.Result{}, errors.New("nothing scripted")
+	}
+	text := l.next[0]
+	l.next = l.next[1:]
+	return pipeline.Result{Text: text}, nil
+}
+
+func (l *fakeListener) SetMuted(m bool) error {
+	l.mu.Lock()
+	l.muted = m
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *fakeListener) SetGrammar(p []string) error {
+	l.mu.Lock()
+	l.grammars = append(l.grammars, p)
+	l.mu.Unlock()
+	return nil
+}
+
+// fakeSpeaker records what is said; it finishes at once.
+type fakeSpeaker struct {
+	said chan string
+}
+
+func (s *fakeSpeaker) Say(ctx context.Context, text string) error {
+	s.said <- text
+	return nil
+}
+
+// fakeLED reports every state shown and every watchdog alert.
+type fakeLED struct {
+	states  chan State
+	blocked chan scheduler.BlockInfo
+}
+
+func (l *fakeLED) Show(s State)                     { l.states <- s }
+func (l *fakeLED) Blocked(info scheduler.BlockInfo) { l.blocked <- info }
+func (l *fakeLED) Recovered(time.Duration)          {}
+
+// logBuffer collects log records as JSON lines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// records returns the records whose message is msg.
+func (b *logBuffer) records(t testing.TB, msg string) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSpace(b.buf.Bytes()), []byte("\n")) {
+		var r map[string]any
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if r["msg"] == msg {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+type harness struct {
+	t        testing.TB
+	logs     *logBuffer
+	a        *Assistant
+	clock    *clockwork.FakeClock
+	listener *fakeListener
+	speaker  *fakeSpeaker
+	led      *fakeLED
+	done     chan error
+	cancel   context.CancelFunc
+	stopOnce sync.Once
+}
+
+// noon is the fake clock's start: Sunday 29 November 2026, 3:04 PM.
+var noon = time.Date(2026, 11, 29, 15, 4, 0, 0, time.Local)
+
+// waitLimit bounds every wait of the harness: a regression fails in
+// seconds instead of hanging until the test binary's timeout.
+const waitLimit = 10 * time.Second
+
+func newHarness(t testing.TB, cfg *Config, extra ...commands.Command) *harness {
+	t.Helper()
+	logs := &logBuffer{}
+	h := startHarness(t, cfg, logs, extra)
+	h.logs = logs
+	return h
+}
+
+// newQuietHarness keeps no log, for long runs.
+func newQuietHarness(t testing.TB) *harness {
+	t.Helper()
+	return startHarness(t, nil, io.Discard, nil)
+}
+
+func startHarness(t testing.TB, cfg *Config, logw io.Writer, extra []commands.Command) *harness {
+	t.Helper()
+	if cfg == nil {
+		cfg = &Config{Grammar: true}
+	}
+	h := &harness{
+		t:        t,
+		clock:    clockwork.NewFakeClockAt(noon),
+		listener: &fakeListener{},
+		speaker:  &fakeSpeaker{said: make(chan string, 16)},
+		led:      &fakeLED{states: make(chan State, 64), blocked: make(chan scheduler.BlockInfo, 4)},
+		done:     make(chan error, 1),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	a, err := New(*cfg, Devices{Listener: h.listener, Speaker: h.speaker, Indicator: h.led}, Options{
+		Commands: extra,
+		Clock:    h.clock,
+		Logger:   slog.New(slog.NewJSONHandler(logw, nil)),
+		Grace:    5 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.a = a
+	go func() { h.done <- a.Run(ctx) }()
+	h.expectStates(Idle)
+	t.Cleanup(h.stop)
+	return h
+}
+
+// stop stops the assistant; it may be called more than once.
+func (h *harness) stop() {
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case err := <-h.done:
+			if err != nil {
+				h.t.Errorf("run: %v", err)
+			}
+		case <-time.After(waitLimit):
+			h.t.Errorf("Run did not return within %v of its context being cancelled", waitLimit)
+		}
+	})
+}
+
+// nextState reads the next LED state, failing the test if none comes.
+func (h *harness) nextState() State {
+	h.t.Helper()
+	select {
+	case s := <-h.led.states:
+		return s
+	case <-time.After(waitLimit):
+		h.t.Fatalf("no LED state within %v", waitLimit)
+		return 0
+	}
+}
+
+// expectStates reads the next LED states and compares them.
+func (h *harness) expectStates(want ...State) {
+	h.t.Helper()
+	var got []State
+	for range want {
+		got = append(got, h.nextState())
+	}
+	if !slices.Equal(got, want) {
+		h.t.Fatalf("LED states %v, want %v", got, want)
+	}
+}
+
+// utter presses, says text, releases.
+func (h *harness) utter(text string) {
+	h.listener.say(text)
+	h.a.Send(Input{Kind: Pressed})
+	h.a.Send(Input{Kind: Released})
+}
+
+// untilRest reads LED states up to and including the next idle or muted.
+func (h *harness) untilRest() []State {
+	h.t.Helper()
+	var got []State
+	for {
+		s := h.nextState()
+		got = append(got, s)
+		if s == Idle || s == Muted {
+			return got
+		}
+	}
+}
+
+// said returns what Hark has said so far and not yet been read.
+func (h *harness) said() []string {
+	var got []string
+	for {
+		select {
+		case s := <-h.speaker.said:
+			got = append(got, s)
+		default:
+			return got
+		}
+	}
+}
+
+// turn utters text and expects Hark to answer with want, in order, and come
+// to rest. Speech is reported before the state after it, so by then every
+// answer has been said.
+func (h *harness) turn(text string, want ...string) {
+	h.t.Helper()
+	h.utter(text)
+	states := h.untilRest()
+	if got := h.said(); !slices.Equal(got, want) {
+		h.t.Fatalf("%q: Hark said %q, want %q", text, got, want)
+	}
+	if len(states) < 3 || states[0] != Listening || states[1] != Thinking || slices.Contains(states, Speaking) != (len(want) > 0) {
+		h.t.Fatalf("%q: LED states %v", text, states)
+	}
+}

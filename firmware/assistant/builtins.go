@@ -1,0 +1,190 @@
+package assistant
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/pattern"
+)
+
+// builtin is a built-in command with a phrase "what can I say" offers.
+type builtin struct {
+	commands.Command
+	example string
+}
+
+// timeUnit is the parameter type of the timer's unit.
+var timeUnit = pattern.Type{
+	Name:    "TimeUnit",
+	Pattern: "(second|seconds|minute|minutes|hour|hours)",
+	Parse: func(c pattern.Candidate) (any, error) {
+		switch strings.TrimSuffix(c.Words[0], "s") {
+		case "second":
+			return time.Second, nil
+		case "minute":
+			return time.Minute, nil
+		}
+		return time.Hour, nil
+	},
+}
+
+var (
+	smallNumbers = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"}
+	tens = []string{"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+)
+
+// count is the parameter type of the timer's amount: a spoken whole number
+// from one to ninety-nine. Unlike Number it is finite, so the timer's
+// phrases can be listed in the recognizer's grammar.
+var count = pattern.Type{
+	Name: "Count",
+	Pattern: fmt.Sprintf("(%s|(%s) (%s)?)", strings.Join(smallNumbers, "|"),
+		strings.Join(tens, "|"), strings.Join(smallNumbers[:9], "|")),
+	Parse: func(c pattern.Candidate) (any, error) {
+		n, ok := pattern.ParseSpoken(c.Words)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a number", c.Text)
+		}
+		return int(n), nil
+	},
+}
+
+// maxTimer is the longest timer the built-in sets.
+const maxTimer = 24 * time.Hour
+
+// builtins are the built-in commands. Their handlers are Async: they run
+// on the main loop and touch the assistant's loop-owned state directly.
+func (a *Assistant) builtins() []builtin {
+	info := func(format string, args ...any) commands.Response {
+		return commands.Response{Text: fmt.Sprintf(format, args...), Status: commands.StatusInfo}
+	}
+	return []builtin{
+		{commands.Command{
+			Name:    "time",
+			Pattern: "(what time is it|(what's|what is|tell me) the time)",
+			Kind:    commands.Async,
+			Handler: func(*commands.Request) (commands.Response, error) {
+				return info("It's %s.", a.clock.Now().Format("3:04 PM")), nil
+			},
+		}, "what time is it"},
+		{commands.Command{
+			Name:    "date",
+			Pattern: "((what's|what is) (the date|today's date)|what day is it)",
+			Kind:    commands.Async,
+			Handler: func(*commands.Request) (commands.Response, error) {
+				return info("Today is %s.", a.clock.Now().Format("Monday, January 2")), nil
+			},
+		}, "what's the date"},
+		{commands.Command{
+			Name:    "timer",
+			Pattern: "(set|start) a timer for $amount:Count $unit:TimeUnit",
+			Kind:    commands.Async,
+			Handler: func(req *commands.Request) (commands.Response, error) {
+				unit, _ := pattern.As[time.Duration](req.Params, "unit")
+				n, _ := pattern.As[int](req.Params, "amount")
+				d := time.Duration(n) * unit
+				if d < time.Second || d > maxTimer {
+					return commands.Response{Text: "I can set a timer from one second to one day.", Status: commands.StatusFailed}, nil
+				}
+				return commands.Response{Text: a.timer.set(d), Status: commands.StatusSuccess}, nil
+			},
+		}, "set a timer for five minutes"},
+		{commands.Command{
+			Name:    "timer_status",
+			Pattern: "(how (long|much time) is left|how much time left|(what's|what is) left on the timer)",
+			Kind:    commands.Async,
+			Handler: func(*commands.Request) (commands.Response, error) {
+				return info("%s", a.timer.left()), nil
+			},
+		}, "how long is left"},
+		{commands.Command{
+			Name:    "cancel_timer",
+			Pattern: "(cancel|stop) the timer",
+			Kind:    commands.Async,
+			Handler: func(*commands.Request) (commands.Response, error) {
+				return commands.Response{Text: a.timer.cancel(), Status: commands.StatusSuccess}, nil
+			},
+		}, "cancel the timer"},
+		{commands.Command{
+			Name:    "help",
+			Pattern: "(what can (i|you) (say|do)|help)",
+			Kind:    commands.Async,
+			Handler: func(*commands.Request) (commands.Response, error) {
+				return info("You can say: %s.", strings.Join(a.examples(), "; ")), nil
+			},
+		}, "what can I say"},
+		{commands.Command{
+			Name:    "stop",
+			Pattern: "(stop|cancel|never mind|be quiet)",
+			Kind:    commands.Async,
+			Handler: func(*commands.Request) (commands.Response, error) {
+				// Speech was cut by the press that said this; what is
+				// left are commands of earlier turns still running.
+				a.cancelOthers(a.machine.Turn())
+				return commands.Response{}, nil
+			},
+		}, ""},
+	}
+}
+
+// commandSet is every command Hark answers, in priority order (the first
+// declared wins where matches overlap): the caller's, the configuration's,
+// then the built-ins that are neither disabled nor overridden by name.
+func (a *Assistant) commandSet(cfg Config, extra []commands.Command) []commands.Command {
+	cmds := slices.Clone(extra)
+	for i, d := range cfg.Commands {
+		cmds = append(cmds, declaredCommand(d.WithDefaults(i)))
+	}
+	a.examplesByName = map[string]string{}
+	for _, b := range a.builtins() {
+		taken := slices.ContainsFunc(cmds, func(c commands.Command) bool { return c.Name == b.Name })
+		if taken || slices.Contains(cfg.Builtins.Disable, b.Name) {
+			continue
+		}
+		b.Hidden = b.Hidden || slices.Contains(cfg.Builtins.Hide, b.Name)
+		cmds = append(cmds, b.Command)
+		a.examplesByName[b.Name] = b.example
+	}
+	return cmds
+}
+
+// examples lists a phrase for each command "what can I say" offers: the
+// built-in's example, the first phrase its pattern expands to, or its name.
+func (a *Assistant) examples() []string {
+	var out []string
+	for _, c := range a.manager.Available(a.clock.Now()) {
+		if ex := a.examplesByName[c.Name]; ex != "" {
+			out = append(out, ex)
+			continue
+		}
+		if p, err := pattern.Compile(c.Pattern, a.types); err == nil {
+			if phrases := p.Expand(100).Phrases; len(phrases) > 0 {
+				out = append(out, phrases[0])
+				continue
+			}
+		}
+		out = append(out, strings.ReplaceAll(c.Name, "_", " "))
+	}
+	return out
+}
+
+// declaredCommand turns a command of the configuration into a blocking
+// command running its program.
+func declaredCommand(d CommandConfig) commands.Command {
+	return commands.Command{
+		Name:    d.Name,
+		Pattern: d.Pattern,
+		Hidden:  d.Hidden,
+		Handler: func(req *commands.Request) (commands.Response, error) {
+			out, err := runDeclared(req.Context(), d, ParamStrings(req.Params))
+			if err != nil {
+				return commands.Response{}, err
+			}
+			return commands.Response{Text: out, Status: commands.StatusSuccess}, nil
+		},
+	}
+}

@@ -1,0 +1,64 @@
+package assistant
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunDeclared(t *testing.T) {
+	tests := []struct {
+		name    string
+		cmd     CommandConfig
+		params  map[string]string
+		want    string
+		wantErr string
+	}{
+		{"output is the answer", CommandConfig{Run: []string{"/bin/echo", "{room}", "on"}}, map[string]string{"room": "kitchen"}, "kitchen on", ""},
+		{"say with output", CommandConfig{Run: []string{"/bin/echo", " 42 "}, Say: "{room} is at {output} percent"}, map[string]string{"room": "hall"}, "hall is at 42 percent", ""},
+		{"parameter with spaces stays one argument", CommandConfig{Run: []string{"/bin/sh", "-c", `printf '%s|' "$@"`, "sh", "{what}"}}, map[string]string{"what": "living room"}, "living room|", ""},
+		{"no output, no say", CommandConfig{Run: []string{"/bin/true"}}, nil, "", ""},
+		{"bad exit names status and stderr", CommandConfig{Name: "lights", Run: []string{"/bin/sh", "-c", "echo bulb gone >&2; exit 3"}}, nil, "", "lights: /bin/sh exited with status 3: bulb gone"},
+		{"bad exit without stderr", CommandConfig{Name: "x", Run: []string{"/bin/false"}}, nil, "", "x: /bin/false exited with status 1"},
+		{"program missing", CommandConfig{Name: "x", Run: []string{"/nonexistent/lights"}}, nil, "", "x: fork/exec /nonexistent/lights: no such file"},
+		{"timeout kills the whole group", CommandConfig{Name: "slow", Run: []string{"/bin/sh", "-c", "sleep 30 & sleep 30; echo never"}, Timeout: 100 * time.Millisecond}, nil, "", "slow: /bin/sh timed out after 100ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.cmd.Timeout == 0 {
+				tt.cmd.Timeout = time.Minute
+			}
+			got, err := runDeclared(context.Background(), tt.cmd, tt.params)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunDeclaredCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := runDeclared(ctx, CommandConfig{Run: []string{"/bin/sleep", "30"}, Timeout: time.Minute}, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestRunDeclaredCapsOutput(t *testing.T) {
+	got, err := runDeclared(context.Background(), CommandConfig{Run: []string{"/bin/sh", "-c", "yes | head -c 100000"}, Timeout: time.Minute}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) > maxOutput {
+		t.Errorf("kept %d bytes, want at most %d", len(got), maxOutput)
+	}
+}
