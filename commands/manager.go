@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"log/slog"
 	"slices"
 	"time"
 
@@ -38,18 +39,38 @@ type openContext struct {
 // the package documentation.
 type Manager struct {
 	types *pattern.Types
+	log   *slog.Logger // handed to every Match
 	root  commandSet
 	open  []openContext // innermost last
 	last  *Response
 	ids   uint64
 }
 
+// ManagerConfig configures a Manager beyond its commands. The zero value is
+// what NewManager uses.
+type ManagerConfig struct {
+	// Logger receives a report, with the stack, of every handler that
+	// panics; the panic becomes an error Response either way. nil discards
+	// the reports: the commands package logs only where it is told to.
+	Logger *slog.Logger
+}
+
 // NewManager checks and compiles cmds against types (the health check at
 // start) and returns a Manager that knows them and the built-in repeat
 // command. The error lists every problem found, each naming its command.
-// types must not be added to afterwards.
+// types must not be added to afterwards. It is NewManagerWith and the zero
+// ManagerConfig: panics of handlers are not logged.
 func NewManager(types *pattern.Types, cmds ...Command) (*Manager, error) {
-	m := &Manager{types: types}
+	return NewManagerWith(types, ManagerConfig{}, cmds...)
+}
+
+// NewManagerWith is NewManager configured by cfg.
+func NewManagerWith(types *pattern.Types, cfg ManagerConfig, cmds ...Command) (*Manager, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	m := &Manager{types: types, log: log}
 	repeat := Command{
 		Name:    RepeatCommand,
 		Pattern: "(repeat (that|it)|say (that|it) again|what did you say)",
@@ -86,12 +107,12 @@ func (m *Manager) Match(text string, now time.Time) []Match {
 	u := pattern.Split(text)
 	for i := len(m.open) - 1; i >= 0; i-- {
 		c := &m.open[i]
-		if found := c.set.find(u, c.params); len(found) > 0 {
+		if found := c.set.find(u, c.params, m.log); len(found) > 0 {
 			c.deadline = deadline(now, c.timeout)
 			return found
 		}
 	}
-	return m.root.find(u, nil)
+	return m.root.find(u, nil, m.log)
 }
 
 // Record stamps r with an ID and the time now, remembers it for "repeat

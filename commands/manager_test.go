@@ -1,9 +1,11 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -411,5 +413,56 @@ func TestStatusAndKindStrings(t *testing.T) {
 	b, _ := json.Marshal(StatusNotFound)
 	if string(b) != `"not-found"` {
 		t.Errorf("JSON status = %s", b)
+	}
+}
+
+// A panicking handler is reported with its stack to the Manager's logger,
+// for matches in a follow-up context as for the root's.
+func TestPanicLoggedToManagerLogger(t *testing.T) {
+	explode := func(*Request) (Response, error) { panic("oops") }
+	var logs bytes.Buffer
+	m, err := NewManagerWith(pattern.NewTypes(), ManagerConfig{Logger: slog.New(slog.NewJSONHandler(&logs, nil))},
+		Command{Name: "boom", Pattern: "blow up", Handler: explode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	followUp, err := m.NewContext(0, Command{Name: "again", Pattern: "once more", Handler: explode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Record(Response{Text: "Blow up again?", Context: followUp}, t0)
+	tests := []struct{ text, command string }{
+		{"blow up", "boom"},
+		{"once more", "again"},
+	}
+	for _, tt := range tests {
+		logs.Reset()
+		ms := m.Match(tt.text, t0)
+		if len(ms) != 1 {
+			t.Fatalf("Match(%q) = %v, want one match", tt.text, summary(ms))
+		}
+		var got []Response
+		ms[0].Invoke(fakeRuntime{context.Background()}, func(r Response) { got = append(got, r) })
+		if len(got) != 1 || got[0].Status != StatusError {
+			t.Errorf("%s: responses %+v, want one error response", tt.command, got)
+		}
+		var rec struct {
+			Level, Msg, Command, Panic, Stack string
+		}
+		if err := json.Unmarshal(logs.Bytes(), &rec); err != nil {
+			t.Fatalf("%s: log %q: %v", tt.command, logs.String(), err)
+		}
+		if rec.Level != "ERROR" || rec.Msg != "command panicked" || rec.Command != tt.command || rec.Panic != "oops" || !strings.Contains(rec.Stack, "commands.TestPanicLoggedToManagerLogger") {
+			t.Errorf("%s: logged %+v, want an error naming the command, the panic and the handler's stack", tt.command, rec)
+		}
+	}
+}
+
+// NewManager and a zero ManagerConfig discard instead of logging to the
+// process-wide default.
+func TestManagerNilLoggerDiscards(t *testing.T) {
+	m := newTestManager(t)
+	if h := m.log.Handler(); h != slog.DiscardHandler {
+		t.Errorf("NewManager logs to %T, want slog.DiscardHandler", h)
 	}
 }

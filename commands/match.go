@@ -18,6 +18,7 @@ type Match struct {
 	Pattern string `json:"-"`
 
 	handler Handler
+	log     *slog.Logger // the Manager's, for panics of handler
 }
 
 // Invoke runs the command's handler with rt and hands every response to
@@ -45,7 +46,9 @@ func (mt Match) Invoke(rt Runtime, respond func(Response)) {
 func (mt Match) call(req *Request) (resp Response, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			slog.Error("command panicked", "command", mt.Command, "panic", p, "stack", string(debug.Stack()))
+			if mt.log != nil { // nil in a Match not made by a Manager
+				mt.log.Error("command panicked", "command", mt.Command, "panic", p, "stack", string(debug.Stack()))
+			}
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()

@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/hark-assistant/hark/commands/pattern"
 )
@@ -62,7 +63,8 @@ var connectors = map[string]bool{"and": true, "then": true}
 // and after its match are searched again for the others. A match that runs
 // over a connector followed directly by another command is cut there, so
 // "note buy milk and what time is it" is two commands whatever their order.
-func (s commandSet) find(u pattern.Utterance, extra Params) []Match {
+// The matches report panics of their handlers to log.
+func (s commandSet) find(u pattern.Utterance, extra Params, log *slog.Logger) []Match {
 	var out []Match
 	var search func(from, to int)
 	search = func(from, to int) {
@@ -82,7 +84,7 @@ func (s commandSet) find(u pattern.Utterance, extra Params) []Match {
 			}
 			pm = s.cutAtNextCommand(c, pm, u, to)
 			search(from, pm.Start)
-			out = append(out, newMatch(c, pm, extra))
+			out = append(out, newMatch(c, pm, extra, log))
 			search(pm.End, to)
 			return
 		}
@@ -120,7 +122,7 @@ func (s commandSet) startsAt(u pattern.Utterance, at, to int) bool {
 	return false
 }
 
-func newMatch(c compiled, pm pattern.Match, extra Params) Match {
+func newMatch(c compiled, pm pattern.Match, extra Params, log *slog.Logger) Match {
 	params := Params{}
 	for k, v := range extra {
 		params[k] = v
@@ -128,5 +130,5 @@ func newMatch(c compiled, pm pattern.Match, extra Params) Match {
 	for k, v := range pm.Params {
 		params[k] = v
 	}
-	return Match{Command: c.Name, Text: pm.Text, Params: params, Kind: c.Kind, Pattern: c.Pattern, handler: c.Handler}
+	return Match{Command: c.Name, Text: pm.Text, Params: params, Kind: c.Kind, Pattern: c.Pattern, handler: c.Handler, log: log}
 }

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hark-assistant/hark/commands/scheduler"
 )
@@ -39,7 +40,12 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	<-job.Done()
+	select {
+	case <-job.Done():
+	case <-time.After(10 * time.Second):
+		fmt.Println("update is stuck")
+		return
+	}
 	fmt.Println("error:", job.Err())
 	fmt.Println("shutdown:", s.Shutdown(context.Background()))
 	// Output:
@@ -66,7 +72,12 @@ func ExampleScheduler_Start() {
 		fmt.Println(err)
 		return
 	}
-	<-heard
+	select {
+	case <-heard:
+	case <-time.After(10 * time.Second):
+		fmt.Println("the loop is stuck")
+		return
+	}
 
 	job, err := s.Start(context.Background(), scheduler.Command{
 		Name:    "volume",
@@ -84,7 +95,12 @@ func ExampleScheduler_Start() {
 		fmt.Println(err)
 		return
 	}
-	<-job.Done()
+	select {
+	case <-job.Done():
+	case <-time.After(10 * time.Second):
+		fmt.Println("volume is stuck")
+		return
+	}
 	fmt.Println("error:", job.Err())
 	fmt.Println("shutdown:", s.Shutdown(context.Background()))
 	// Output:

@@ -7,11 +7,31 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
+
+// patience bounds every wait of a test on the scheduler, so a regression
+// fails in seconds rather than at the 10-minute test timeout. It is a safety
+// net, never a timing assertion.
+const patience = 10 * time.Second
+
+// recv receives from ch, failing the test if nothing comes within patience;
+// what names the awaited thing in that failure.
+func recv[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	timer := time.NewTimer(patience)
+	defer timer.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatalf("no %s within %v", what, patience)
+		var zero T
+		return zero
+	}
+}
 
 // newTest starts a scheduler and shuts it down, drained, when the test ends.
 func newTest(t *testing.T, cfg Config) *Scheduler {
@@ -20,12 +40,19 @@ func newTest(t *testing.T, cfg Config) *Scheduler {
 	if err != nil {
 		t.Fatalf("New(%+v): %v", cfg, err)
 	}
-	t.Cleanup(func() {
-		if err := s.Shutdown(context.Background()); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	})
+	t.Cleanup(func() { shutdown(t, s) })
 	return s
+}
+
+// shutdown shuts s down, giving its commands patience to finish: a test
+// that failed with a command still held must not hang in its cleanup.
+func shutdown(t *testing.T, s *Scheduler) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
 }
 
 // call runs fn on the loop through Post and waits for it.
@@ -35,7 +62,7 @@ func call(t *testing.T, s *Scheduler, fn func()) {
 	if err := s.Post(t.Name(), func() { defer close(done); fn() }); err != nil {
 		t.Fatalf("Post: %v", err)
 	}
-	<-done
+	recv(t, done, "run of the posted function")
 }
 
 func start(t *testing.T, s *Scheduler, c Command) *Job {
@@ -47,8 +74,10 @@ func start(t *testing.T, s *Scheduler, c Command) *Job {
 	return j
 }
 
-func wait(j *Job) error {
-	<-j.Done()
+// wait waits for j to finish and returns its error.
+func wait(t testing.TB, j *Job) error {
+	t.Helper()
+	recv(t, j.Done(), "end of the command")
 	return j.Err()
 }
 
@@ -143,19 +172,17 @@ func TestLoopNeverOverlaps(t *testing.T) {
 			return nil
 		}}))
 	}
-	var posted sync.WaitGroup
 	for range rounds {
-		posted.Add(1)
-		if err := s.Post("bump", func() { bump(); posted.Done() }); err != nil {
+		if err := s.Post("bump", bump); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, j := range jobs {
-		if err := wait(j); err != nil {
+		if err := wait(t, j); err != nil {
 			t.Fatalf("command: %v", err)
 		}
 	}
-	posted.Wait()
+	// Posted functions run in order, so call's runs after all the bumps.
 	// Async: 2 bumps a round plus one more every third round's OnLoop.
 	var want int
 	for i := range 4 {
@@ -222,11 +249,11 @@ func TestAsyncGivesUpLoopWhileAwaiting(t *testing.T) {
 				resumedOnLoop = onLoop(s)
 				return err
 			}})
-			<-awaiting
+			recv(t, awaiting, "command awaiting")
 			if err := s.Post("unblock", func() { close(posted); j.Cancel() }); err != nil {
 				t.Fatal(err)
 			}
-			if err := wait(j); !errors.Is(err, tt.want) {
+			if err := wait(t, j); !errors.Is(err, tt.want) {
 				t.Fatalf("await returned %v, want %v", err, tt.want)
 			}
 			if !resumedOnLoop {
@@ -244,7 +271,7 @@ func TestBlockingPoolBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Shutdown(context.Background())
+	defer shutdown(t, s)
 	waiting := make(chan struct{}, extra)
 	s.onSlotWait = func() { waiting <- struct{}{} }
 
@@ -264,17 +291,17 @@ func TestBlockingPoolBound(t *testing.T) {
 		}}))
 	}
 	for range workers {
-		<-started
+		recv(t, started, "start of a command")
 	}
 	for range extra {
-		<-waiting
+		recv(t, waiting, "command waiting for a worker")
 	}
 	if n := len(started); n != 0 {
 		t.Fatalf("%d commands beyond the pool size started", n)
 	}
 	close(gate)
 	for _, j := range jobs {
-		if err := wait(j); err != nil {
+		if err := wait(t, j); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -292,7 +319,7 @@ func TestLongBlockingCommandDoesNotStopAsync(t *testing.T) {
 		<-gate
 		return nil
 	}})
-	<-running
+	recv(t, running, "start of the long command")
 	steps := 0
 	quick := start(t, s, Command{Name: "quick", Async: true, Run: func(rt Runtime) error {
 		steps++
@@ -306,7 +333,7 @@ func TestLongBlockingCommandDoesNotStopAsync(t *testing.T) {
 		steps++
 		return nil
 	}})
-	if err := wait(quick); err != nil || steps != 3 {
+	if err := wait(t, quick); err != nil || steps != 3 {
 		t.Fatalf("async command: steps %d, err %v; want 3, nil", steps, err)
 	}
 	select {
@@ -315,7 +342,7 @@ func TestLongBlockingCommandDoesNotStopAsync(t *testing.T) {
 	default:
 	}
 	close(gate)
-	if err := wait(long); err != nil {
+	if err := wait(t, long); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -372,7 +399,7 @@ func TestRoundTrips(t *testing.T) {
 					})
 					return nil
 				}})
-				if err := wait(j); err != nil {
+				if err := wait(t, j); err != nil {
 					t.Fatalf("command: %v", err)
 				}
 				if got.onLoop != tt.wantOnLoop {
@@ -410,7 +437,7 @@ func TestPanickingCommandYieldsError(t *testing.T) {
 				}
 				panic(tt.value)
 			}})
-			err := wait(j)
+			err := wait(t, j)
 			var pe *PanicError
 			if !errors.As(err, &pe) {
 				t.Fatalf("Err() = %v, want *PanicError", err)
@@ -461,7 +488,7 @@ func TestTimeout(t *testing.T) {
 			j := start(t, s, Command{Name: "sleepy", Async: tt.async, Timeout: tt.timeout, Run: func(rt Runtime) error {
 				return rt.Sleep(time.Hour)
 			}})
-			if err := wait(j); !errors.Is(err, context.DeadlineExceeded) {
+			if err := wait(t, j); !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Err() = %v, want deadline exceeded", err)
 			}
 		})
@@ -473,13 +500,13 @@ func TestCancelWhileWaitingForWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Shutdown(context.Background())
+	defer shutdown(t, s)
 	waiting := make(chan struct{}, 2)
 	s.onSlotWait = func() { waiting <- struct{}{} }
 	gate := make(chan struct{})
 	running := make(chan struct{})
 	holder := start(t, s, Command{Name: "holder", Run: func(Runtime) error { close(running); <-gate; return nil }})
-	<-running
+	recv(t, running, "start of the holder")
 	ran := false
 	tests := []struct {
 		name  string
@@ -494,9 +521,9 @@ func TestCancelWhileWaitingForWorker(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			j := start(t, s, Command{Name: tt.name, Async: tt.async, Run: tt.run})
-			<-waiting
+			recv(t, waiting, "command waiting for a worker")
 			j.Cancel()
-			if err := wait(j); !errors.Is(err, context.Canceled) {
+			if err := wait(t, j); !errors.Is(err, context.Canceled) {
 				t.Fatalf("Err() = %v, want canceled", err)
 			}
 			if ran {
@@ -505,7 +532,7 @@ func TestCancelWhileWaitingForWorker(t *testing.T) {
 		})
 	}
 	close(gate)
-	if err := wait(holder); err != nil {
+	if err := wait(t, holder); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -522,9 +549,9 @@ func TestOnLoopAbandonedWhenCancelled(t *testing.T) {
 		close(calling)
 		return rt.OnLoop(func() error { ran = true; return nil })
 	}})
-	<-calling
+	recv(t, calling, "command calling OnLoop")
 	j.Cancel()
-	if err := wait(j); !errors.Is(err, context.Canceled) {
+	if err := wait(t, j); !errors.Is(err, context.Canceled) {
 		t.Fatalf("OnLoop returned %v, want canceled", err)
 	}
 	close(gate)
@@ -550,24 +577,29 @@ func TestShutdownDrains(t *testing.T) {
 		<-gate
 		return rt.OnLoop(func() error { finished = true; return nil })
 	}})
-	<-running
+	recv(t, running, "start of the command")
 	if !s.Healthy() {
 		t.Error("Healthy() = false before shutdown")
 	}
-	shut := make(chan error)
-	go func() { shut <- s.Shutdown(context.Background()) }()
+	shut := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	go func() { shut <- s.Shutdown(ctx) }()
 
 	// Post until Shutdown has closed the door; everything accepted must run.
 	accepted, ran := 0, 0
 	for s.Post("count", func() { ran++ }) == nil {
 		accepted++
+		if ctx.Err() != nil {
+			t.Fatal("Shutdown never refused a Post")
+		}
 		runtime.Gosched()
 	}
 	if _, err := s.Start(context.Background(), Command{Name: "late", Run: func(Runtime) error { return nil }}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Start after Shutdown = %v, want ErrClosed", err)
 	}
 	close(gate)
-	if err := <-shut; err != nil {
+	if err := recv(t, shut, "return from Shutdown"); err != nil {
 		t.Fatalf("Shutdown = %v", err)
 	}
 	if err := j.Err(); err != nil || !finished {
@@ -591,16 +623,18 @@ func TestShutdownCancelsWhenContextEnds(t *testing.T) {
 		close(sleeping)
 		return rt.Sleep(time.Hour)
 	}})
-	<-sleeping
+	recv(t, sleeping, "command sleeping")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := s.Shutdown(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Shutdown(cancelled) = %v, want canceled", err)
 	}
-	if err := wait(j); !errors.Is(err, context.Canceled) {
+	if err := wait(t, j); !errors.Is(err, context.Canceled) {
 		t.Fatalf("command: %v, want canceled", err)
 	}
-	if err := s.Shutdown(context.Background()); err != nil {
+	ctx, cancel = context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
 		t.Fatalf("second Shutdown = %v", err)
 	}
 }

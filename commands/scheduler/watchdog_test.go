@@ -63,19 +63,19 @@ func TestWatchdogNamesBlockingHolder(t *testing.T) {
 		{"alarm", "wake me at $time", "hogFromAsync", func(t *testing.T, s *Scheduler, gate <-chan struct{}) func() error {
 			j := start(t, s, Command{Name: "alarm", Pattern: "wake me at $time", Async: true,
 				Run: func(Runtime) error { hogFromAsync(gate); return nil }})
-			return func() error { <-j.Done(); return j.Err() }
+			return func() error { return wait(t, j) }
 		}},
 		{"speech result", "", "hogFromPost", func(t *testing.T, s *Scheduler, gate <-chan struct{}) func() error {
 			done := make(chan struct{})
 			if err := s.Post("speech result", func() { hogFromPost(gate); close(done) }); err != nil {
 				t.Fatal(err)
 			}
-			return func() error { <-done; return nil }
+			return func() error { recv(t, done, "end of the posted function"); return nil }
 		}},
 		{"volume", "set volume to $n", "hogFromOnLoop", func(t *testing.T, s *Scheduler, gate <-chan struct{}) func() error {
 			j := start(t, s, Command{Name: "volume", Pattern: "set volume to $n",
 				Run: func(rt Runtime) error { return rt.OnLoop(func() error { hogFromOnLoop(gate); return nil }) }})
-			return func() error { <-j.Done(); return j.Err() }
+			return func() error { return wait(t, j) }
 		}},
 		{"weather", "weather", "hogAfterOffload", func(t *testing.T, s *Scheduler, gate <-chan struct{}) func() error {
 			j := start(t, s, Command{Name: "weather", Pattern: "weather", Async: true,
@@ -86,7 +86,7 @@ func TestWatchdogNamesBlockingHolder(t *testing.T) {
 					hogAfterOffload(gate)
 					return nil
 				}})
-			return func() error { <-j.Done(); return j.Err() }
+			return func() error { return wait(t, j) }
 		}},
 	}
 	alert := newRecordingAlerter()
@@ -105,7 +105,7 @@ func TestWatchdogNamesBlockingHolder(t *testing.T) {
 			// A noisy machine may stall other loop work past the small
 			// threshold too; only the culprit's report matters here.
 			var info BlockInfo
-			for info = <-alert.blocked; info.Name != tt.name; info = <-alert.blocked {
+			for info = recv(t, alert.blocked, "blocked report"); info.Name != tt.name; info = recv(t, alert.blocked, "blocked report of "+tt.name) {
 			}
 			if info.Pattern != tt.pattern {
 				t.Errorf("Pattern = %q, want %q", info.Pattern, tt.pattern)
@@ -123,17 +123,15 @@ func TestWatchdogNamesBlockingHolder(t *testing.T) {
 			if err := wait(); err != nil {
 				t.Fatal(err)
 			}
-			r := <-alert.recovered
-			for ; r.name != tt.name; r = <-alert.recovered {
+			r := recv(t, alert.recovered, "recovery report")
+			for ; r.name != tt.name; r = recv(t, alert.recovered, "recovery report of "+tt.name) {
 			}
 			if r.total < info.Held {
 				t.Errorf("Recovered(%v), less than the %v already reported", r.total, info.Held)
 			}
 		})
 	}
-	if err := s.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	shutdown(t, s)
 	// Every blocked report is followed by its recovery, and each culprit
 	// was reported exactly once.
 	alert.mu.Lock()

@@ -34,7 +34,8 @@ type CaptureConfig struct {
 	// at a time, from the goroutine watching the device. It must not block
 	// for long.
 	OnEvent func(Event)
-	// Logger defaults to slog.Default().
+	// Logger receives device losses, recoveries and overruns (as OnEvent
+	// does) and reopening attempts; nil discards them.
 	Logger *slog.Logger
 	// Clock defaults to the system clock.
 	Clock Clock
@@ -57,12 +58,19 @@ func (c *CaptureConfig) setDefaults() {
 	if c.OnEvent == nil {
 		c.OnEvent = func(Event) {}
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.Logger = orDiscard(c.Logger)
 	if c.Clock == nil {
 		c.Clock = systemClock{}
 	}
+}
+
+// orDiscard is l, or a logger that drops everything if l is nil: a library
+// logs only where its caller says, never to the process-wide default.
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
 }
 
 // failure is the report of a device that stopped on its own; live tells

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,18 +61,27 @@ func (f *fakeDevices) failNext(errs ...error) {
 	f.fails = append(f.fails, errs...)
 }
 
+// captureHarness runs a Capture on fake devices and a fake clock. It takes
+// every clock wait the watcher announces, in order, so it always knows
+// whether the watcher has got to its latest wait.
 type captureHarness struct {
-	t       *testing.T
+	t       testing.TB
 	c       *Capture
 	clock   *fakeClock
 	devices *fakeDevices
 	events  chan Event
+
+	// waiting is set once the announcement of the watcher's latest clock
+	// wait has been taken (wait) and until the harness lets it pass or a
+	// device report interrupts it.
+	waiting bool
+	wait    time.Duration
 }
 
-func newCaptureHarness(t *testing.T, cfg CaptureConfig) *captureHarness {
+func newCaptureHarness(t testing.TB, cfg CaptureConfig) *captureHarness {
 	t.Helper()
 	h := &captureHarness{t: t, clock: newFakeClock(), devices: newFakeDevices(), events: make(chan Event, 16)}
-	cfg.Clock, cfg.Logger = h.clock, testLogger(t)
+	cfg.Clock, cfg.Logger = h.clock, slog.New(slog.NewTextHandler(t.Output(), nil))
 	cfg.OnEvent = func(e Event) { h.events <- e }
 	c, err := newCapture(cfg, h.devices.open)
 	if err != nil {
@@ -81,18 +92,57 @@ func newCaptureHarness(t *testing.T, cfg CaptureConfig) *captureHarness {
 	return h
 }
 
+// settle waits until the watcher has got to its next clock wait and
+// returns that wait. The watcher reports events synchronously and
+// announces a wait only on entering it, so by then it has reported
+// everything it handled before.
+func (h *captureHarness) settle() time.Duration {
+	h.t.Helper()
+	if !h.waiting {
+		h.wait, h.waiting = recv(h.t, h.clock.waits, "clock wait of the watcher"), true
+	}
+	return h.wait
+}
+
 // waitFor expects Capture's next clock wait to be d, then lets it pass.
 func (h *captureHarness) waitFor(d time.Duration) {
 	h.t.Helper()
-	if got := <-h.clock.waits; got != d {
+	if got := h.settle(); got != d {
 		h.t.Fatalf("Capture waits %v, want %v", got, d)
 	}
+	h.waiting = false
 	h.clock.Advance(d)
+}
+
+// unplug has mic report that it stopped with err. The report interrupts
+// the watcher's wait, so that wait is taken first: its announcement must
+// not be mistaken for the next one.
+func (h *captureHarness) unplug(mic *fakeDevice, err error) {
+	h.t.Helper()
+	h.settle()
+	mic.stopped(err)
+	h.waiting = false
+}
+
+// lateReport hands the watcher the stop report of a device it has already
+// replaced, which it must ignore, and returns once the watcher waits again.
+func (h *captureHarness) lateReport() {
+	h.t.Helper()
+	h.settle()
+	select {
+	case h.c.failed <- failure{new(atomic.Bool), errors.New("late stop")}:
+	case <-time.After(patience):
+		h.t.Fatal("the watcher takes no device reports")
+	}
+	h.waiting = false
+	if d := h.settle(); d != h.c.cfg.StallTimeout {
+		h.t.Fatalf("after a late report the watcher waits %v, want to watch the device (%v)", d, h.c.cfg.StallTimeout)
+	}
 }
 
 func (h *captureHarness) event(kind EventKind) Event {
 	h.t.Helper()
-	e := <-h.events
+	e := recv(h.t, h.events, kind.String()+" event")
 	if e.Kind != kind {
 		h.t.Fatalf("event %v, want %v", e, kind)
 	}
@@ -102,8 +152,16 @@ func (h *captureHarness) event(kind EventKind) Event {
 	return e
 }
 
+// noEvent fails the test if the watcher has reported an event not taken
+// with event. It first lets the watcher get to its next wait (settle), so
+// an event still on its way from what the test did before is not missed.
 func (h *captureHarness) noEvent() {
 	h.t.Helper()
+	select {
+	case <-h.c.done: // the watcher has returned and reports nothing more
+	default:
+		h.settle()
+	}
 	select {
 	case e := <-h.events:
 		h.t.Errorf("unexpected event %v", e)
@@ -114,16 +172,30 @@ func (h *captureHarness) noEvent() {
 // read reads n bytes from the capture.
 func (h *captureHarness) read(n int) []byte {
 	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
 	var got []byte
 	buf := make([]byte, n)
 	for len(got) < n {
-		k, err := h.c.Read(context.Background(), buf[:n-len(got)])
+		k, err := h.c.Read(ctx, buf[:n-len(got)])
 		if err != nil {
-			h.t.Fatal(err)
+			h.t.Fatalf("Read after %d of %d bytes: %v", len(got), n, err)
 		}
 		got = append(got, buf[:k]...)
 	}
 	return got
+}
+
+// opened returns the device Capture opened next.
+func (h *captureHarness) opened() *fakeDevice {
+	h.t.Helper()
+	return recv(h.t, h.devices.opened, "device opened")
+}
+
+// closed waits until Capture has closed mic.
+func (h *captureHarness) closed(mic *fakeDevice) {
+	h.t.Helper()
+	recv(h.t, mic.closed, "close of the device")
 }
 
 func TestCaptureDeviceLossAndRecovery(t *testing.T) {
@@ -132,7 +204,7 @@ func TestCaptureDeviceLossAndRecovery(t *testing.T) {
 		RetryMin:     100 * time.Millisecond,
 		RetryMax:     300 * time.Millisecond,
 	})
-	mic := <-h.devices.opened
+	mic := h.opened()
 	first := ramp(0, 160)
 	mic.deliver(first)
 	h.waitFor(time.Second) // frames arrived: all is well
@@ -148,13 +220,13 @@ func TestCaptureDeviceLossAndRecovery(t *testing.T) {
 	if !errors.Is(lost.Err, ErrStalled) || !strings.Contains(lost.String(), `"fake mic" lost`) {
 		t.Errorf("DeviceLost = %v, want a stall naming the device", lost)
 	}
-	<-mic.closed
+	h.closed(mic)
 	// Reopening fails; the backoff doubles up to RetryMax.
 	h.waitFor(100 * time.Millisecond)
 	h.waitFor(200 * time.Millisecond)
 	h.waitFor(300 * time.Millisecond)
 	h.event(DeviceRestored)
-	mic = <-h.devices.opened
+	mic = h.opened()
 	again := ramp(500, 160)
 	mic.deliver(again)
 	if got := h.read(len(again)); !bytes.Equal(got, again) {
@@ -166,27 +238,24 @@ func TestCaptureDeviceLossAndRecovery(t *testing.T) {
 
 func TestCaptureDeviceErrorIsLossAtOnce(t *testing.T) {
 	h := newCaptureHarness(t, CaptureConfig{})
-	mic := <-h.devices.opened
+	mic := h.opened()
 	unplugged := errors.New("device unplugged")
-	mic.stopped(unplugged)
+	h.unplug(mic, unplugged)
 	if e := h.event(DeviceLost); !errors.Is(e.Err, unplugged) {
 		t.Errorf("DeviceLost error = %v, want the device's", e.Err)
 	}
-	<-mic.closed
+	h.closed(mic)
 	h.event(DeviceRestored) // the next open succeeds at once
-	<-h.devices.opened
+	h.opened()
 
 	// A late report from the replaced device is no loss of the new one.
-	<-h.clock.waits // watching the first device
-	<-h.clock.waits // watching the second
-	h.c.failed <- failure{new(atomic.Bool), errors.New("late stop")}
-	<-h.clock.waits // watching again: the report was handled
+	h.lateReport()
 	h.noEvent()
 }
 
 func TestCaptureCountsAndReportsOverruns(t *testing.T) {
 	h := newCaptureHarness(t, CaptureConfig{Buffer: 20 * time.Millisecond})
-	mic := <-h.devices.opened
+	mic := h.opened()
 	period := ramp(0, 160) // 10 ms
 	for range 5 {
 		mic.deliver(period) // nobody reads: the third on are dropped
@@ -198,6 +267,9 @@ func TestCaptureCountsAndReportsOverruns(t *testing.T) {
 	if e := h.event(Overrun); e.Count != 3 {
 		t.Errorf("Overrun event count = %d, want 3", e.Count)
 	}
+	// Once the watcher is done with this tick: a period delivered while it
+	// still checks for a stall would count for this tick, not the next.
+	h.noEvent()
 	// What was kept is intact.
 	if got := h.read(2 * len(period)); !bytes.Equal(got, concat(period, period)) {
 		t.Error("audio kept before the overrun was damaged")
@@ -205,6 +277,37 @@ func TestCaptureCountsAndReportsOverruns(t *testing.T) {
 	mic.deliver(period)
 	h.waitFor(500 * time.Millisecond)
 	h.noEvent() // no new overruns, no new report
+}
+
+// failureRecorder is a testing.TB whose Errorf records the failure instead
+// of failing the test, to test the harness's own checks.
+type failureRecorder struct {
+	testing.TB
+	failures []string
+}
+
+func (r *failureRecorder) Errorf(format string, args ...any) {
+	r.failures = append(r.failures, fmt.Sprintf(format, args...))
+}
+
+// noEvent must see an event the watcher is still about to report when it
+// is called: here the Overrun of the tick the harness has just let pass,
+// which the watcher reports from its own goroutine.
+func TestCaptureHarnessNoEventSeesEventOnItsWay(t *testing.T) {
+	for range 20 { // the old, racy check passed most rounds
+		rec := &failureRecorder{TB: t}
+		h := newCaptureHarness(rec, CaptureConfig{Buffer: 20 * time.Millisecond})
+		mic := h.opened()
+		for range 3 {
+			mic.deliver(ramp(0, 160)) // the third overruns
+		}
+		h.waitFor(500 * time.Millisecond)
+		h.noEvent()
+		if len(rec.failures) != 1 || !strings.Contains(rec.failures[0], "periods dropped") {
+			t.Fatalf("noEvent with an Overrun on its way: failures %q, want one naming the overrun", rec.failures)
+		}
+		h.c.Close()
+	}
 }
 
 func TestCaptureOpenFailure(t *testing.T) {
@@ -217,16 +320,16 @@ func TestCaptureOpenFailure(t *testing.T) {
 
 func TestCaptureClose(t *testing.T) {
 	h := newCaptureHarness(t, CaptureConfig{})
-	mic := <-h.devices.opened
-	readErr := make(chan error)
+	mic := h.opened()
+	readErr := make(chan error, 1)
 	go func() {
 		_, err := h.c.Read(context.Background(), make([]byte, 64))
 		readErr <- err
 	}()
 	h.c.Close()
-	if err := <-readErr; !errors.Is(err, ErrClosed) {
+	if err := recv(t, readErr, "return from the blocked Read"); !errors.Is(err, ErrClosed) {
 		t.Errorf("blocked Read after Close = %v, want ErrClosed", err)
 	}
-	<-mic.closed
+	h.closed(mic)
 	h.noEvent() // the stop callback fired by closing is no loss
 }

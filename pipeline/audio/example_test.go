@@ -72,11 +72,16 @@ func (s endSignal) Read(ctx context.Context, p []byte) (int, error) {
 func ExamplePTT() {
 	src := endSignal{audio.NewPCMSource(make([]byte, 32000), nil), make(chan struct{})}
 	ptt := audio.NewPTT(src, &lastWords{}, audio.PTTConfig{PreRoll: 300 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	go ptt.Run(ctx)
 
-	<-src.ended
+	select {
+	case <-src.ended:
+	case <-ctx.Done():
+		fmt.Println("the source was not read to the end:", ctx.Err())
+		return
+	}
 	if err := ptt.Down(); err != nil {
 		fmt.Println(err)
 		return
@@ -108,9 +113,12 @@ func ExampleOpenCapture() {
 	}
 	defer mic.Close()
 
+	// A microphone that delivers nothing must not hang the program.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	period := make([]byte, 320) // 10 ms
 	for got := 0; got < len(period); {
-		n, err := mic.Read(context.Background(), period[got:])
+		n, err := mic.Read(ctx, period[got:])
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -3,13 +3,44 @@ package audio
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
-	"io"
 	"sync"
+	"testing"
 	"time"
 
-	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/pipelinetest"
 )
+
+// The shared fake source stands in for a microphone in these tests.
+var _ Source = (*pipelinetest.Source)(nil)
+
+// patience bounds every wait of a test on the code under test: ample on a
+// slow machine (qemu), yet a regression fails in seconds instead of at the
+// 10-minute test timeout. It is a safety net, never a timing assertion.
+const patience = 10 * time.Second
+
+// testContext is done after patience (or when the test ends).
+func testContext(t testing.TB) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), patience)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// recv receives from ch, failing the test if nothing comes within
+// patience; what names the awaited thing in that failure.
+func recv[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	timer := time.NewTimer(patience)
+	defer timer.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatalf("no %s within %v", what, patience)
+		var zero T
+		return zero
+	}
+}
 
 // fakeClock moves only when told. Every After call is announced on waits,
 // so a test knows what the code under test waits for before advancing.
@@ -59,46 +90,6 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.timers = kept
 }
 
-// chanSource hands out what the test sends on ch, one send per Read. An
-// empty send is a sync point: once it is taken, Run has received every
-// chunk sent before it. Closing ch ends the source with end.
-type chanSource struct {
-	ch  chan []byte
-	end error
-}
-
-func newChanSource() *chanSource { return &chanSource{ch: make(chan []byte), end: io.EOF} }
-
-func (s *chanSource) Read(ctx context.Context, p []byte) (int, error) {
-	select {
-	case b, ok := <-s.ch:
-		if !ok {
-			return 0, s.end
-		}
-		return copy(p, b), nil
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
-}
-
-// send hands pcm to the source in 10 ms pieces.
-func (s *chanSource) send(pcm []byte) {
-	for len(pcm) > 0 {
-		n := min(len(pcm), realtimeChunk)
-		s.ch <- pcm[:n]
-		pcm = pcm[n:]
-	}
-}
-
-// sync returns once Run has finished with everything sent before: the
-// first empty chunk is taken by the reader only after Run received the
-// last real chunk, the second only after Run took the first, that is after
-// Run finished the last real one.
-func (s *chanSource) sync() {
-	s.ch <- nil
-	s.ch <- nil
-}
-
 // ramp is n samples counting up from first: every stretch of it is
 // recognisable.
 func ramp(first, n int) []byte {
@@ -115,64 +106,4 @@ func concat(parts ...[]byte) []byte {
 		b = append(b, p...)
 	}
 	return b
-}
-
-// fakeRecognizer records what it is fed; its result is the byte count.
-type fakeRecognizer struct {
-	mu        sync.Mutex
-	got       []byte   // the current utterance
-	finals    [][]byte // every finished utterance
-	resets    int
-	grammar   []string
-	acceptErr error
-}
-
-func (r *fakeRecognizer) Accept(pcm []byte) (bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.acceptErr != nil {
-		return false, r.acceptErr
-	}
-	r.got = append(r.got, pcm...)
-	return false, nil
-}
-
-func (r *fakeRecognizer) Partial() string { return "" }
-
-func (r *fakeRecognizer) Final() (pipeline.Result, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.finals = append(r.finals, r.got)
-	res := pipeline.Result{Text: fmt.Sprintf("%d bytes", len(r.got))}
-	r.got = nil
-	return res, nil
-}
-
-func (r *fakeRecognizer) Reset() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = nil
-	r.resets++
-	return nil
-}
-
-func (r *fakeRecognizer) SetGrammar(phrases []string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.grammar = phrases
-	return nil
-}
-
-func (r *fakeRecognizer) Close() error { return nil }
-
-func (r *fakeRecognizer) current() []byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]byte(nil), r.got...)
-}
-
-func (r *fakeRecognizer) utterances() [][]byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([][]byte(nil), r.finals...)
 }

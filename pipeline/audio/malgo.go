@@ -39,13 +39,17 @@ func backendID(name string) (malgo.Backend, error) {
 // CaptureConfig.Backend.
 var ErrUnknownBackend = errors.New("unknown audio backend")
 
-// audioContext is an initialised miniaudio context and the name of its
-// backend.
+// audioContext is an initialised miniaudio context, the name of its
+// backend and the logger of what it reports.
 type audioContext struct {
 	*malgo.AllocatedContext
 	backend string
+	log     *slog.Logger
 }
 
+// initContext initialises a miniaudio context on backend, or on the first
+// of autoBackends that works; miniaudio's messages go to logger at debug
+// level. logger must not be nil.
 func initContext(backend string, logger *slog.Logger) (*audioContext, error) {
 	names := autoBackends()
 	if backend != "" {
@@ -60,7 +64,7 @@ func initContext(backend string, logger *slog.Logger) (*audioContext, error) {
 		}
 		ctx, err := malgo.InitContext([]malgo.Backend{id}, malgo.ContextConfig{}, logProc)
 		if err == nil {
-			return &audioContext{ctx, name}, nil
+			return &audioContext{ctx, name, logger}, nil
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", name, err))
 	}
@@ -69,7 +73,7 @@ func initContext(backend string, logger *slog.Logger) (*audioContext, error) {
 
 func (c *audioContext) free() {
 	if err := c.Uninit(); err != nil {
-		slog.Warn("closing audio backend", "backend", c.backend, "err", err)
+		c.log.Warn("closing audio backend", "backend", c.backend, "err", err)
 	}
 	c.Free()
 }
@@ -88,9 +92,10 @@ type Devices struct {
 }
 
 // ListDevices lists the capture and playback devices of backend ("" picks
-// one as CaptureConfig.Backend does).
+// one as CaptureConfig.Backend does). What miniaudio logs meanwhile is
+// dropped: a failure comes back as the error.
 func ListDevices(backend string) (Devices, error) {
-	ctx, err := initContext(backend, slog.Default())
+	ctx, err := initContext(backend, orDiscard(nil))
 	if err != nil {
 		return Devices{}, err
 	}

@@ -113,7 +113,7 @@ func TestNullBackendPeriods(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if n := <-periods; n != 320 {
+	if n := recv(t, periods, "period from the null device"); n != 320 {
 		t.Errorf("period of %d bytes, want 320 (160 frames)", n)
 	}
 }
@@ -169,9 +169,11 @@ func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
 	defer c.Close()
 	read := func() {
 		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), patience)
+		defer cancel()
 		buf := make([]byte, 320)
 		for got := 0; got < len(buf); {
-			n, err := c.Read(context.Background(), buf[got:])
+			n, err := c.Read(ctx, buf[got:])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -179,20 +181,20 @@ func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
 		}
 	}
 	read()
-	current := <-devices
+	current := recv(t, devices, "device opened")
 	// Each loss overlaps the stop sequence anew; the old hang showed within
 	// a few losses natively and under qemu.
 	for loss := 1; loss <= 5; loss++ {
 		if err := current.dev.Stop(); err != nil {
 			t.Fatalf("loss %d: %v", loss, err)
 		}
-		if e := <-events; e.Kind != DeviceLost || !errors.Is(e.Err, errDeviceStopped) {
+		if e := recv(t, events, "DeviceLost event"); e.Kind != DeviceLost || !errors.Is(e.Err, errDeviceStopped) {
 			t.Fatalf("loss %d: event %v, want DeviceLost for the stopped device", loss, e)
 		}
-		if e := <-events; e.Kind != DeviceRestored {
+		if e := recv(t, events, "DeviceRestored event"); e.Kind != DeviceRestored {
 			t.Fatalf("loss %d: event %v, want DeviceRestored", loss, e)
 		}
-		current = <-devices
+		current = recv(t, devices, "device reopened")
 		// Drain what the lost device left, then read from the new one.
 		c.ring.readInto(make([]byte, durationBytes(2*time.Second)))
 		read()

@@ -25,7 +25,8 @@ type PTTConfig struct {
 	// OnEvent receives MaxLength events from Run's goroutine. It must not
 	// block for long.
 	OnEvent func(Event)
-	// Logger defaults to slog.Default().
+	// Logger receives MaxLength events and recognizer reset failures; nil
+	// discards them.
 	Logger *slog.Logger
 }
 
@@ -80,9 +81,7 @@ func NewPTT(src Source, rec pipeline.Recognizer, cfg PTTConfig) *PTT {
 	if cfg.OnEvent == nil {
 		cfg.OnEvent = func(Event) {}
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	cfg.Logger = orDiscard(cfg.Logger)
 	return &PTT{
 		src:     src,
 		rec:     rec,

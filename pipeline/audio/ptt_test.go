@@ -4,38 +4,68 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hark-assistant/hark/pipeline/pipelinetest"
 )
 
-// startPTT runs a PTT over a channel source and returns it with a stop
-// function that ends Run and returns its error.
-func startPTT(t *testing.T, cfg PTTConfig) (*PTT, *chanSource, *fakeRecognizer, func() error) {
+// pttHarness runs a PTT over the shared fake source and recognizer.
+type pttHarness struct {
+	t   *testing.T
+	ctx context.Context // bounds every wait of the test
+	p   *PTT
+	src *pipelinetest.Source
+	rec *pipelinetest.Recognizer
+
+	errc    chan error
+	cancel  context.CancelFunc
+	stopped bool
+	runErr  error
+}
+
+// startPTT starts Run; the test's cleanup stops it.
+func startPTT(t *testing.T, cfg PTTConfig) *pttHarness {
 	t.Helper()
-	src, rec := newChanSource(), &fakeRecognizer{}
+	h := &pttHarness{t: t, ctx: testContext(t), src: pipelinetest.NewSource(), rec: &pipelinetest.Recognizer{}, errc: make(chan error, 1)}
 	cfg.Logger = testLogger(t)
-	p := NewPTT(src, rec, cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- p.Run(ctx) }()
-	var err error
-	stopped := false
-	stop := func() error {
-		if !stopped {
-			cancel()
-			err, stopped = <-errc, true
-		}
-		return err
+	h.p = NewPTT(h.src, h.rec, cfg)
+	var ctx context.Context
+	ctx, h.cancel = context.WithCancel(context.Background())
+	go func() { h.errc <- h.p.Run(ctx) }()
+	t.Cleanup(func() { h.stop() })
+	return h
+}
+
+// stop ends Run and returns its error.
+func (h *pttHarness) stop() error {
+	h.t.Helper()
+	if !h.stopped {
+		h.cancel()
+		h.runErr, h.stopped = recv(h.t, h.errc, "return from Run after cancel"), true
 	}
-	t.Cleanup(func() { stop() })
-	return p, src, rec, stop
+	return h.runErr
+}
+
+// send hands pcm to the microphone in 10 ms periods.
+func (h *pttHarness) send(pcm []byte) {
+	h.t.Helper()
+	if err := h.src.Send(h.ctx, pcm); err != nil {
+		h.t.Fatalf("sending audio: %v", err)
+	}
+}
+
+// sync returns once Run has finished with everything sent before.
+func (h *pttHarness) sync() {
+	h.t.Helper()
+	if err := h.src.Sync(h.ctx); err != nil {
+		h.t.Fatalf("waiting for Run to take the audio: %v", err)
+	}
 }
 
 func ms(d int) int { return d * 16 } // samples in d milliseconds
-
-func bytesText(n int) string { return fmt.Sprintf("%d bytes", n) }
 
 func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 	tests := []struct {
@@ -51,61 +81,64 @@ func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, src, rec, _ := startPTT(t, PTTConfig{PreRoll: tt.preRoll})
+			h := startPTT(t, PTTConfig{PreRoll: tt.preRoll})
+			h.rec.Script("heard")
 			idle := ramp(0, ms(tt.idle))
 			live := ramp(ms(tt.idle), ms(300))
-			src.send(idle)
-			src.sync()
-			if err := p.Down(); err != nil {
+			h.send(idle)
+			h.sync()
+			if err := h.p.Down(); err != nil {
 				t.Fatal(err)
 			}
-			src.send(live)
-			src.sync()
+			h.send(live)
+			h.sync()
 			// Decoding overlaps speech: the recognizer has it all before Up.
 			want := concat(idle[len(idle)-2*ms(tt.keep):], live)
-			if got := rec.current(); !bytes.Equal(got, want) {
+			if got := h.rec.Current(); !bytes.Equal(got, want) {
 				t.Fatalf("before Up the recognizer has %d bytes, want %d: pre-roll then live", len(got), len(want))
 			}
-			res, err := p.Up()
+			res, err := h.p.Up()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := rec.utterances(); len(got) != 1 || !bytes.Equal(got[0], want) {
+			if got := h.rec.Utterances(); len(got) != 1 || !bytes.Equal(got[0], want) {
 				t.Fatalf("got %d utterances, want 1 of pre-roll then live audio", len(got))
 			}
-			if res.Text != bytesText(len(want)) {
-				t.Errorf("Up() = %q, want the recognizer's final result %q", res.Text, bytesText(len(want)))
+			if res.Text != "heard" {
+				t.Errorf("Up() = %q, want the recognizer's final result %q", res.Text, "heard")
 			}
 		})
 	}
 }
 
 func TestPTTGating(t *testing.T) {
-	p, src, rec, _ := startPTT(t, PTTConfig{PreRoll: -1})
-	if _, err := p.Up(); !errors.Is(err, ErrNotListening) {
+	h := startPTT(t, PTTConfig{PreRoll: -1})
+	if _, err := h.p.Up(); !errors.Is(err, ErrNotListening) {
 		t.Errorf("Up before Down: err = %v, want ErrNotListening", err)
 	}
+	texts := []string{"first", "second", "third"}
+	h.rec.Script(texts...)
 	var want [][]byte
 	for i := range 3 {
-		src.send(ramp(1000*i, ms(50))) // idle: not fed
-		src.sync()
-		p.Down()
-		p.Down() // a repeated Down changes nothing
+		h.send(ramp(1000*i, ms(50))) // idle: not fed
+		h.sync()
+		h.p.Down()
+		h.p.Down() // a repeated Down changes nothing
 		speech := ramp(1000*i+500, ms(70))
-		src.send(speech)
-		src.sync()
-		res, err := p.Up()
+		h.send(speech)
+		h.sync()
+		res, err := h.p.Up()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Text != bytesText(len(speech)) {
-			t.Errorf("utterance %d: Up() = %q, want %q", i, res.Text, bytesText(len(speech)))
+		if res.Text != texts[i] {
+			t.Errorf("utterance %d: Up() = %q, want %q", i, res.Text, texts[i])
 		}
 		want = append(want, speech)
 	}
-	src.send(ramp(9000, ms(50))) // after the last Up: not fed
-	src.sync()
-	got := rec.utterances()
+	h.send(ramp(9000, ms(50))) // after the last Up: not fed
+	h.sync()
+	got := h.rec.Utterances()
 	if len(got) != len(want) {
 		t.Fatalf("got %d utterances, want %d", len(got), len(want))
 	}
@@ -114,24 +147,26 @@ func TestPTTGating(t *testing.T) {
 			t.Errorf("utterance %d: recognizer got %d bytes, want exactly the %d spoken while down", i, len(got[i]), len(want[i]))
 		}
 	}
-	if cur := rec.current(); len(cur) != 0 {
+	if cur := h.rec.Current(); len(cur) != 0 {
 		t.Errorf("%d bytes fed while the button was up", len(cur))
 	}
 }
 
 func TestPTTMaxLength(t *testing.T) {
 	events := make(chan Event, 4)
-	p, src, rec, _ := startPTT(t, PTTConfig{
+	h := startPTT(t, PTTConfig{
 		PreRoll:      100 * time.Millisecond,
 		MaxUtterance: 200 * time.Millisecond,
 		OnEvent:      func(e Event) { events <- e },
 	})
+	h.rec.Script("cut at the maximum", "next")
 	idle, live := ramp(0, ms(200)), ramp(ms(200), ms(300))
-	src.send(idle)
-	src.sync()
-	p.Down()
-	src.send(live)
-	src.sync()
+	h.send(idle)
+	h.sync()
+	h.p.Down()
+	h.send(live)
+	h.sync()
+	// OnEvent runs on Run's goroutine, which has finished with the audio.
 	select {
 	case e := <-events:
 		if e.Kind != MaxLength || e.Length != 200*time.Millisecond {
@@ -143,127 +178,135 @@ func TestPTTMaxLength(t *testing.T) {
 	default:
 		t.Fatal("no MaxLength event once the utterance passed the maximum")
 	}
-	res, err := p.Up()
+	res, err := h.p.Up()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := concat(idle[len(idle)-2*ms(100):], live[:2*ms(100)])
-	got := rec.utterances()
+	got := h.rec.Utterances()
 	if len(got) != 1 || !bytes.Equal(got[0], want) {
 		t.Fatalf("utterances = %d, want one holding exactly the first 200 ms (pre-roll included)", len(got))
 	}
-	if res.Text != bytesText(len(want)) {
-		t.Errorf("Up() = %q, want the result taken at the maximum, %q", res.Text, bytesText(len(want)))
+	if res.Text != "cut at the maximum" {
+		t.Errorf("Up() = %q, want the result taken at the maximum", res.Text)
 	}
 	// The next utterance starts afresh.
-	src.send(ramp(0, ms(50)))
-	src.sync()
-	p.Down()
-	src.sync()
-	if res, _ := p.Up(); res.Text != bytesText(2*ms(50)) {
-		t.Errorf("next utterance: Up() = %q, want %q", res.Text, bytesText(2*ms(50)))
+	next := ramp(0, ms(50))
+	h.send(next)
+	h.sync()
+	h.p.Down()
+	h.sync()
+	if res, _ := h.p.Up(); res.Text != "next" {
+		t.Errorf("next utterance: Up() = %q, want %q", res.Text, "next")
 	}
-	if len(events) != 0 {
-		t.Errorf("unexpected event %v", <-events)
+	if got := h.rec.Utterances(); len(got) != 2 || !bytes.Equal(got[1], next) {
+		t.Errorf("next utterance fed %d bytes, want its pre-roll of %d", len(got[len(got)-1]), len(next))
+	}
+	select {
+	case e := <-events:
+		t.Errorf("unexpected event %v", e)
+	default:
 	}
 }
 
 func TestPTTMute(t *testing.T) {
-	p, src, rec, _ := startPTT(t, PTTConfig{})
+	h := startPTT(t, PTTConfig{})
 	a, b, c, d := ramp(0, ms(100)), ramp(5000, ms(100)), ramp(10000, ms(100)), ramp(15000, ms(100))
 	e, f := ramp(20000, ms(100)), ramp(25000, ms(100))
-	src.send(a) // dropped from the pre-roll by muting
-	src.sync()
-	p.SetMuted(true)
-	src.send(b) // Hark speaking: discarded
-	src.sync()
-	p.SetMuted(false)
-	src.send(c)
-	src.sync()
-	p.Down()
-	src.send(d)
-	src.sync()
-	p.SetMuted(true)
-	src.send(e) // muted while down: discarded too
-	src.sync()
-	p.SetMuted(false)
-	src.send(f)
-	src.sync()
-	if _, err := p.Up(); err != nil {
+	h.send(a) // dropped from the pre-roll by muting
+	h.sync()
+	h.p.SetMuted(true)
+	h.send(b) // Hark speaking: discarded
+	h.sync()
+	h.p.SetMuted(false)
+	h.send(c)
+	h.sync()
+	h.p.Down()
+	h.send(d)
+	h.sync()
+	h.p.SetMuted(true)
+	h.send(e) // muted while down: discarded too
+	h.sync()
+	h.p.SetMuted(false)
+	h.send(f)
+	h.sync()
+	if _, err := h.p.Up(); err != nil {
 		t.Fatal(err)
 	}
 	want := concat(c, d, f)
-	if got := rec.utterances(); len(got) != 1 || !bytes.Equal(got[0], want) {
-		t.Fatalf("recognizer got %d bytes, want %d: only audio heard while unmuted", len(rec.utterances()[0]), len(want))
+	if got := h.rec.Utterances(); len(got) != 1 || !bytes.Equal(got[0], want) {
+		t.Fatalf("recognizer got %d utterances, want 1 of %d bytes: only audio heard while unmuted", len(got), len(want))
 	}
 }
 
 func TestPTTSetGrammar(t *testing.T) {
-	p, _, rec, _ := startPTT(t, PTTConfig{})
+	h := startPTT(t, PTTConfig{})
 	phrases := []string{"lights on", "lights off"}
-	if err := p.SetGrammar(phrases); err != nil {
+	if err := h.p.SetGrammar(phrases); err != nil {
 		t.Fatal(err)
 	}
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if strings.Join(rec.grammar, "|") != "lights on|lights off" {
-		t.Errorf("recognizer grammar = %q, want %q", rec.grammar, phrases)
+	if got := h.rec.Grammars(); len(got) != 1 || !slices.Equal(got[0], phrases) {
+		t.Errorf("recognizer grammars = %q, want one: %q", got, phrases)
 	}
 }
 
 func TestPTTRecognizerErrorEndsUtterance(t *testing.T) {
-	p, src, rec, _ := startPTT(t, PTTConfig{PreRoll: -1})
+	h := startPTT(t, PTTConfig{PreRoll: -1})
 	boom := errors.New("decoder exploded")
-	rec.mu.Lock()
-	rec.acceptErr = boom
-	rec.mu.Unlock()
-	p.Down()
-	src.send(ramp(0, ms(20)))
-	src.sync()
-	if _, err := p.Up(); !errors.Is(err, boom) || !strings.Contains(err.Error(), "recognizer") {
+	h.rec.FailAccept(boom)
+	h.p.Down()
+	h.send(ramp(0, ms(20)))
+	h.sync()
+	if _, err := h.p.Up(); !errors.Is(err, boom) || !strings.Contains(err.Error(), "recognizer") {
 		t.Fatalf("Up() err = %v, want the recognizer's error", err)
 	}
-	rec.mu.Lock()
-	resets := rec.resets
-	rec.acceptErr = nil
-	rec.mu.Unlock()
-	if resets != 1 {
-		t.Errorf("recognizer reset %d times after the failed utterance, want 1", resets)
+	if n := h.rec.Resets(); n != 1 {
+		t.Errorf("recognizer reset %d times after the failed utterance, want 1", n)
 	}
 	// The next utterance works.
-	p.Down()
-	src.send(ramp(0, ms(20)))
-	src.sync()
-	if res, err := p.Up(); err != nil || res.Text != bytesText(2*ms(20)) {
+	h.rec.FailAccept(nil)
+	h.rec.Script("recovered")
+	h.p.Down()
+	h.send(ramp(0, ms(20)))
+	h.sync()
+	if res, err := h.p.Up(); err != nil || res.Text != "recovered" {
 		t.Errorf("next utterance: Up() = %q, %v", res.Text, err)
+	}
+	if got := h.rec.Utterances(); len(got) != 1 || len(got[0]) != 2*ms(20) {
+		t.Errorf("next utterance: recognizer got %d utterances, want 1 of %d bytes", len(got), 2*ms(20))
 	}
 }
 
 func TestPTTSourceEnd(t *testing.T) {
 	t.Run("EOF keeps serving", func(t *testing.T) {
-		p, src, _, stop := startPTT(t, PTTConfig{})
+		h := startPTT(t, PTTConfig{})
+		h.rec.Script("pre-roll")
 		speech := ramp(0, ms(100))
-		src.send(speech)
-		src.sync()
-		close(src.ch)
-		p.Down()
-		res, err := p.Up()
-		if err != nil || res.Text != bytesText(len(speech)) {
+		h.send(speech)
+		h.sync()
+		h.src.End(nil)
+		h.p.Down()
+		res, err := h.p.Up()
+		if err != nil || res.Text != "pre-roll" {
 			t.Errorf("Up() after the source ended = %q, %v; want the pre-roll's result", res.Text, err)
 		}
-		if err := stop(); err != nil {
+		if got := h.rec.Utterances(); len(got) != 1 || !bytes.Equal(got[0], speech) {
+			t.Errorf("after the source ended the recognizer got %d utterances, want the pre-roll", len(got))
+		}
+		if err := h.stop(); err != nil {
 			t.Errorf("Run() = %v, want nil after cancel", err)
 		}
-		if err := p.Down(); !errors.Is(err, ErrNotRunning) {
+		if err := h.p.Down(); !errors.Is(err, ErrNotRunning) {
 			t.Errorf("Down after Run returned: %v, want ErrNotRunning", err)
 		}
 	})
 	t.Run("failure ends Run", func(t *testing.T) {
-		src := newChanSource()
-		src.end = errors.New("usb gone")
-		p := NewPTT(src, &fakeRecognizer{}, PTTConfig{Logger: testLogger(t)})
-		close(src.ch)
-		if err := p.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "usb gone") {
+		src := pipelinetest.NewSource()
+		src.End(errors.New("usb gone"))
+		p := NewPTT(src, &pipelinetest.Recognizer{}, PTTConfig{Logger: testLogger(t)})
+		errc := make(chan error, 1)
+		go func() { errc <- p.Run(testContext(t)) }()
+		if err := recv(t, errc, "return from Run"); err == nil || !strings.Contains(err.Error(), "usb gone") {
 			t.Errorf("Run() = %v, want the source's error", err)
 		}
 		if _, err := p.Up(); !errors.Is(err, ErrNotRunning) {
@@ -273,9 +316,9 @@ func TestPTTSourceEnd(t *testing.T) {
 }
 
 func TestPTTRunOnce(t *testing.T) {
-	p, _, _, _ := startPTT(t, PTTConfig{})
-	p.SetMuted(false) // Run is running once this returns
-	if err := p.Run(context.Background()); !errors.Is(err, ErrRunning) {
+	h := startPTT(t, PTTConfig{})
+	h.p.SetMuted(false) // Run is running once this returns
+	if err := h.p.Run(context.Background()); !errors.Is(err, ErrRunning) {
 		t.Errorf("second Run = %v, want ErrRunning", err)
 	}
 }

@@ -50,7 +50,7 @@ func TestPCMSourcePacedByClock(t *testing.T) {
 	for i := range 3 {
 		next()
 		// The source waits for the chunk to have been spoken: 10 ms.
-		if d := <-clock.waits; d != 10*time.Millisecond {
+		if d := recv(t, clock.waits, "clock wait of the source"); d != 10*time.Millisecond {
 			t.Fatalf("chunk %d: source waits %v, want 10ms", i, d)
 		}
 		select {
@@ -59,12 +59,12 @@ func TestPCMSourcePacedByClock(t *testing.T) {
 		default:
 		}
 		clock.Advance(10 * time.Millisecond)
-		if r := <-reads; r.n != realtimeChunk || r.err != nil {
+		if r := recv(t, reads, "Read"); r.n != realtimeChunk || r.err != nil {
 			t.Fatalf("chunk %d: Read = %d, %v; want %d bytes", i, r.n, r.err, realtimeChunk)
 		}
 	}
 	next()
-	if r := <-reads; r.err != io.EOF {
+	if r := recv(t, reads, "Read at the end"); r.err != io.EOF {
 		t.Errorf("Read at the end = %d, %v; want io.EOF", r.n, r.err)
 	}
 }

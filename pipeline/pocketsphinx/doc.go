@@ -6,11 +6,12 @@
 // PocketSphinx has a real English model that installs offline (Debian's
 // pocketsphinx-en-us), so tests decode real speech end to end.
 //
-// The decoder needs cgo and is compiled only with the pocketsphinx build
-// tag, so a Vosk-only binary does not link it:
+// The decoder needs cgo and is built by default; the build tag
+// nopocketsphinx leaves it out, so a Vosk-only binary (a cross build) does
+// not link it:
 //
 //	apt-get install libpocketsphinx-dev pocketsphinx-en-us
-//	go build -tags pocketsphinx ./...   # cgo finds it with pkg-config pocketsphinx
+//	go build ./...   # the default; -tags nopocketsphinx leaves it out
 //
 // Built for Debian's 0.8+5prealpha library. What needs no cgo is always
 // built: FindModel (locating the model files), Words and JSGF (turning the
@@ -29,6 +30,8 @@
 // initial estimate and misheard far more often; the Recognizer decodes that
 // one utterance a second time, adapted.
 //
-// The library's own warnings and errors go to slog.Default: its log hook is
-// process-wide, not per decoder.
+// The library's own warnings and errors go to the Logger of the Recognizer
+// it is working for (Config.Logger; nil discards them). Its log hook is
+// process-wide, not per decoder, so each call into the library names the
+// logger for the calling thread; see setLogOnce.
 package pocketsphinx

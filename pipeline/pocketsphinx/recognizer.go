@@ -1,14 +1,16 @@
-//go:build pocketsphinx
+//go:build !nopocketsphinx
 
 package pocketsphinx
 
 /*
 #cgo pkg-config: pocketsphinx
+#include <stdint.h>
 #include <stdlib.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
 
 void harkPocketsphinxSetLog(void);
+uintptr_t harkPocketsphinxSwapLogTarget(uintptr_t target);
 */
 import "C"
 
@@ -17,6 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"runtime/cgo"
 	"sort"
 	"strings"
 	"sync"
@@ -38,7 +42,8 @@ type Config struct {
 	// around the speech; the decoder's silence model and its endpointing
 	// need a little room on each side. Zero means DefaultPad, negative none.
 	LeadingPad, TrailingPad time.Duration
-	// Logger receives the decoder's warnings and errors; nil means slog.Default().
+	// Logger receives the warnings and errors of this recognizer and of the
+	// library while it works for it; nil discards them.
 	Logger *slog.Logger
 }
 
@@ -59,6 +64,7 @@ var tunedOptions = map[string]string{"-beam": "1e-60", "-pbeam": "1e-60", "-wbea
 type Recognizer struct {
 	ps            *C.ps_decoder_t
 	log           *slog.Logger
+	logTarget     cgo.Handle // of log, for the library's log hook; 0 once closed
 	defaultSearch string
 	frameRate     float64
 	leadingPad    []int16
@@ -79,7 +85,28 @@ type Recognizer struct {
 
 var _ pipeline.Recognizer = (*Recognizer)(nil)
 
+// setLogOnce installs the library's log hook. The hook is process-wide (the
+// library keeps one callback for all decoders), which is the one piece of
+// global state this package has: installed once, it holds nothing. Which
+// logger a message goes to is decided per call: the library logs
+// synchronously on the calling thread, so every call into it runs under
+// logRoute, which names the caller's logger in a thread-local variable of
+// the C shim (log.c) for exactly that call. Recognizers on other goroutines,
+// and tests, never see each other's messages, and nothing outlives a call.
 var setLogOnce sync.Once
+
+// logRoute sends what the library logs on this goroutine to the logger of
+// target until the returned function is called; use it as
+// defer logRoute(target)(). The goroutine stays on its thread meanwhile, as
+// the target is the thread's. Routes nest: the inner one restores the outer.
+func logRoute(target cgo.Handle) (restore func()) {
+	runtime.LockOSThread()
+	prev := C.harkPocketsphinxSwapLogTarget(C.uintptr_t(target))
+	return func() {
+		C.harkPocketsphinxSwapLogTarget(prev)
+		runtime.UnlockOSThread()
+	}
+}
 
 // New loads the model and returns a Recognizer decoding openly with the
 // model's language model. Errors name the missing or unreadable file.
@@ -95,6 +122,18 @@ func New(cfg Config) (*Recognizer, error) {
 		return nil, err
 	}
 	setLogOnce.Do(func() { C.harkPocketsphinxSetLog() })
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	target := cgo.NewHandle(log)
+	defer logRoute(target)()
+	ok := false
+	defer func() {
+		if !ok {
+			target.Delete()
+		}
+	}()
 
 	args := map[string]string{
 		"-hmm":  m.Acoustic,
@@ -131,18 +170,16 @@ func New(cfg Config) (*Recognizer, error) {
 		return nil, fmt.Errorf("pocketsphinx: loading model %s (dictionary %s, language model %s) failed", m.Acoustic, m.Dictionary, m.LanguageModel)
 	}
 	lead, trail := padding(cfg.LeadingPad), padding(cfg.TrailingPad)
-	r := &Recognizer{
+	ok = true
+	return &Recognizer{
 		ps:            ps,
-		log:           cfg.Logger,
+		log:           log,
+		logTarget:     target,
 		defaultSearch: C.GoString(C.ps_get_search(ps)),
 		frameRate:     float64(C.cmd_ln_int_r(C.ps_get_config(ps), cFrate)),
 		leadingPad:    silence(lead),
 		trailingPad:   silence(trail),
-	}
-	if r.log == nil {
-		r.log = slog.Default()
-	}
-	return r, nil
+	}, nil
 }
 
 func padding(d time.Duration) time.Duration {
@@ -168,13 +205,14 @@ func silence(d time.Duration) []int16 {
 }
 
 //export goPocketsphinxLog
-func goPocketsphinxLog(level C.int, msg *C.char) {
+func goPocketsphinxLog(target C.uintptr_t, level C.int, msg *C.char) {
+	log := cgo.Handle(target).Value().(*slog.Logger)
 	text := strings.TrimSpace(C.GoString(msg))
 	if level >= C.ERR_ERROR {
-		slog.Error("pocketsphinx: " + text)
+		log.Error("pocketsphinx: " + text)
 		return
 	}
-	slog.Warn("pocketsphinx: " + text)
+	log.Warn("pocketsphinx: " + text)
 }
 
 func (r *Recognizer) start() error {
@@ -229,6 +267,7 @@ func (r *Recognizer) Accept(pcm []byte) (bool, error) {
 	if r.ps == nil {
 		return false, errClosed
 	}
+	defer logRoute(r.logTarget)()
 	if err := r.start(); err != nil {
 		return false, err
 	}
@@ -260,6 +299,7 @@ func (r *Recognizer) Partial() string {
 	if r.ps == nil || !r.started {
 		return ""
 	}
+	defer logRoute(r.logTarget)()
 	words := strings.Fields(C.GoString(C.ps_get_hyp(r.ps, nil)))
 	kept := words[:0]
 	for _, w := range words {
@@ -276,6 +316,7 @@ func (r *Recognizer) Final() (pipeline.Result, error) {
 	if r.ps == nil {
 		return pipeline.Result{}, errClosed
 	}
+	defer logRoute(r.logTarget)()
 	if !r.started {
 		return pipeline.Result{}, r.Reset()
 	}
@@ -359,6 +400,7 @@ func (r *Recognizer) Reset() error {
 	if r.ps == nil {
 		return errClosed
 	}
+	defer logRoute(r.logTarget)()
 	if r.started {
 		C.ps_end_utt(r.ps)
 		r.started = false
@@ -376,6 +418,7 @@ func (r *Recognizer) SetGrammar(phrases []string) error {
 	if r.ps == nil {
 		return errClosed
 	}
+	defer logRoute(r.logTarget)()
 	// Built now so the caller hears about an unusable grammar at once.
 	var g grammar
 	if len(phrases) > 0 {
@@ -433,8 +476,12 @@ func (r *Recognizer) setSearch(name string) error {
 // Close frees the decoder. Later calls fail.
 func (r *Recognizer) Close() error {
 	if r.ps != nil {
+		restore := logRoute(r.logTarget)
 		C.ps_free(r.ps)
+		restore()
 		r.ps = nil
+		r.logTarget.Delete() // no call is routed to it any more
+		r.logTarget = 0
 	}
 	return nil
 }

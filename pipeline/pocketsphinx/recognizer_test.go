@@ -1,4 +1,4 @@
-//go:build pocketsphinx
+//go:build !nopocketsphinx
 
 package pocketsphinx
 
@@ -225,3 +225,31 @@ func TestEmptyUtteranceAndClose(t *testing.T) {
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// The library logs through one process-wide hook; its messages must reach
+// the logger of the recognizer it is working for, and no other.
+func TestLibraryLogGoesToItsRecognizer(t *testing.T) {
+	var bystander bytes.Buffer
+	r := newRecognizer(t, Config{Logger: slog.New(slog.NewTextHandler(&bystander, nil))})
+	m, err := FindModel(DefaultModelDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(t.TempDir(), "broken.dict")
+	writeFile(t, broken, "this is not a dictionary\n\x00\x01")
+	m.Dictionary, m.LanguageModel = broken, broken
+	var logs bytes.Buffer
+	if b, err := New(Config{Model: m, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err == nil {
+		b.Close()
+		t.Fatal("New succeeded with a broken model")
+	}
+	if !strings.Contains(logs.String(), "level=ERROR msg=\"pocketsphinx: ") {
+		t.Errorf("the library's errors loading a broken model did not reach its logger; log:\n%s", logs.String())
+	}
+	if err := r.SetGrammar(commands); err != nil {
+		t.Fatal(err)
+	}
+	if bystander.Len() != 0 {
+		t.Errorf("another recognizer's logger got the messages:\n%s", bystander.String())
+	}
+}

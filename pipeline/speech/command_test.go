@@ -48,17 +48,23 @@ func TestCommandPlayerCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	done := make(chan error, 1)
 	go func() {
 		done <- CommandPlayer{Path: "sh", Args: []string{"-c", `cat >/dev/null; echo up > "$0"; sleep 60; echo`, fifo}}.Play(ctx, Audio{PCM: make([]byte, 1000), SampleRate: 16000})
 	}()
-	f, err := os.Open(fifo) // blocks until the player is up
-	if err != nil {
+	up := make(chan error, 1)
+	go func() {
+		f, err := os.Open(fifo) // blocks until the player is up
+		if err == nil {
+			f.Close()
+		}
+		up <- err
+	}()
+	if err := recv(t, up, "player up"); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := recv(t, done, "return from the cancelled Play"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Play = %v, want context.Canceled", err)
 	}
 }

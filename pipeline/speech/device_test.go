@@ -3,7 +3,10 @@ package speech
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gen2brain/malgo"
 )
@@ -33,13 +36,146 @@ func TestDevicePlayerPlaysToEnd(t *testing.T) {
 func TestDevicePlayerCancel(t *testing.T) {
 	p := newNullPlayer(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	done := make(chan error, 1)
 	// An hour of audio: only the cancellation can end this Play. It is
 	// cancelled before Play runs, so Play opens and starts the device and
 	// must then notice.
 	cancel()
 	go func() { done <- p.Play(ctx, Audio{PCM: make([]byte, 2*16000*3600), SampleRate: 16000}) }()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := recv(t, done, "return from the cancelled Play"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Play = %v, want context.Canceled", err)
+	}
+}
+
+// A playback device that stops on its own or stalls must not leave Play
+// (and Hark, speaking with the microphone muted) waiting for ever: Play
+// fails, and the next Play reinitialises the sound system and plays.
+func TestDevicePlayerLostDevice(t *testing.T) {
+	second := Audio{PCM: make([]byte, 2*1600), SampleRate: 16000} // 100 ms
+	tests := []struct {
+		name   string
+		device behaviour
+		fire   bool // the playback deadline passes
+		want   error
+	}{
+		{"stops on its own", stopsAtStart, false, ErrDeviceLost},
+		{"stalls", stalls, true, ErrPlaybackStalled},
+		{"cannot be opened", failsToOpen, false, errFakeOpen},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, timers := &fakeOutput{script: []behaviour{tt.device}}, newFakeTimers()
+			p := newDevicePlayer(out, timers.after)
+			clip := Audio{PCM: make([]byte, 2*16000), SampleRate: 16000} // 1 s
+			done := make(chan error, 1)
+			go func() { done <- p.Play(context.Background(), clip) }()
+			if tt.fire {
+				timer := recv(t, timers.set, "playback deadline")
+				if want := time.Second + time.Second/10 + 2*time.Second; timer.d != want {
+					t.Errorf("playback deadline of a 1 s clip = %v, want %v", timer.d, want)
+				}
+				timer.fire <- time.Time{}
+			}
+			if err := recv(t, done, "return from Play"); !errors.Is(err, tt.want) {
+				t.Fatalf("Play = %v, want %v", err, tt.want)
+			}
+
+			go func() { done <- p.Play(context.Background(), second) }()
+			if err := recv(t, done, "return from the next Play"); err != nil {
+				t.Fatalf("next Play = %v, want it to play", err)
+			}
+			resets, devices := out.state()
+			if resets != 1 {
+				t.Errorf("sound system reset %d times, want once before the next Play", resets)
+			}
+			for i, d := range devices {
+				if got := d.Calls(); !slices.Equal(got, []string{"start", "stop", "uninit"}) {
+					t.Errorf("device %d: calls %q, want start, stop, uninit: stopped before it is uninitialised", i, got)
+				}
+			}
+		})
+	}
+}
+
+// A device that plays to the end needs no reset, and a cancelled Play
+// stops its device before uninitialising it too.
+func TestDevicePlayerFakeDevice(t *testing.T) {
+	out, timers := &fakeOutput{}, newFakeTimers()
+	p := newDevicePlayer(out, timers.after)
+	clip := Audio{PCM: make([]byte, 2*1600), SampleRate: 16000}
+	done := make(chan error, 1)
+	go func() { done <- p.Play(context.Background(), clip) }()
+	if err := recv(t, done, "return from Play"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out.script = []behaviour{stalls}
+	go func() { done <- p.Play(ctx, clip) }()
+	if err := recv(t, done, "return from the cancelled Play"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled Play = %v, want context.Canceled", err)
+	}
+	resets, devices := out.state()
+	if resets != 0 || len(devices) != 2 {
+		t.Errorf("%d resets and %d devices, want none and 2", resets, len(devices))
+	}
+	for i, d := range devices {
+		if got := d.Calls(); !slices.Equal(got, []string{"start", "stop", "uninit"}) {
+			t.Errorf("device %d: calls %q, want start, stop, uninit", i, got)
+		}
+	}
+	p.Close()
+	if !out.closed {
+		t.Error("Close did not close the sound system")
+	}
+}
+
+// watchedOutput is miniaudio, handing the test each device once it plays.
+type watchedOutput struct {
+	*malgoOutput
+	playing chan *malgo.Device
+}
+
+func (o watchedOutput) open(rate int, data func([]byte), stopped func()) (playbackDevice, error) {
+	var dev *malgo.Device
+	var once sync.Once
+	d, err := o.malgoOutput.open(rate, func(out []byte) {
+		once.Do(func() { o.playing <- dev })
+		data(out)
+	}, stopped)
+	if err != nil {
+		return nil, err
+	}
+	dev = d.(*malgo.Device)
+	return d, nil
+}
+
+// A real null device stopped under Play, as a sound server stops one it
+// loses, ends Play through miniaudio's stop notification; the next Play
+// plays on a new context.
+func TestDevicePlayerNullDeviceStopped(t *testing.T) {
+	out := watchedOutput{&malgoOutput{backends: []malgo.Backend{nullBackend}}, make(chan *malgo.Device, 2)}
+	if err := out.init(); err != nil {
+		t.Fatal(err)
+	}
+	p := newDevicePlayer(out, time.After)
+	defer p.Close()
+	done := make(chan error, 1)
+	go func() {
+		done <- p.Play(context.Background(), Audio{PCM: make([]byte, 2*16000*3600), SampleRate: 16000})
+	}()
+	if err := recv(t, out.playing, "device playing").Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := recv(t, done, "return from Play"); !errors.Is(err, ErrDeviceLost) {
+		t.Fatalf("Play on a device stopped under it = %v, want ErrDeviceLost", err)
+	}
+	before := out.mctx
+	go func() { done <- p.Play(context.Background(), Audio{PCM: make([]byte, 2*1600), SampleRate: 16000}) }()
+	if err := recv(t, done, "return from the next Play"); err != nil {
+		t.Fatalf("next Play = %v", err)
+	}
+	if out.mctx == before {
+		t.Error("the next Play kept the old audio context")
 	}
 }

@@ -187,20 +187,20 @@ func TestStopCutsSpeechShort(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			done := make(chan error)
+			done := make(chan error, 1)
 			go func() { done <- s.Say(ctx, strings.Repeat("this is a very long answer. ", 50)) }()
-			<-p.started
+			recv(t, p.started, "start of playback")
 			if !s.Speaking() {
 				t.Error("not Speaking while the player plays")
 			}
 			tt.stop(s, cancel)
-			if err := <-done; !errors.Is(err, tt.wantErr) {
+			if err := recv(t, done, "return from Say"); !errors.Is(err, tt.wantErr) {
 				t.Errorf("Say = %v, want %v", err, tt.wantErr)
 			}
-			if err := <-p.ended; !errors.Is(err, context.Canceled) {
+			if err := recv(t, p.ended, "end of playback"); !errors.Is(err, context.Canceled) {
 				t.Errorf("player saw %v, want context.Canceled", err)
 			}
-			<-ended
+			recv(t, ended, "OnEnd")
 			if s.Speaking() {
 				t.Error("still Speaking after Stop")
 			}
@@ -215,17 +215,17 @@ func TestNewerSayStopsOlder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := make(chan error)
+	first := make(chan error, 1)
 	go func() { first <- s.Say(context.Background(), "first answer") }()
-	<-p.started
-	second := make(chan error)
+	recv(t, p.started, "start of the first answer")
+	second := make(chan error, 1)
 	go func() { second <- s.Say(context.Background(), "second answer") }()
-	if err := <-first; !errors.Is(err, ErrStopped) {
+	if err := recv(t, first, "return from the first Say"); !errors.Is(err, ErrStopped) {
 		t.Errorf("first Say = %v, want ErrStopped", err)
 	}
-	<-p.started // the second one plays
+	recv(t, p.started, "start of the second answer") // the second one plays
 	s.Stop()
-	if err := <-second; !errors.Is(err, ErrStopped) {
+	if err := recv(t, second, "return from the second Say"); !errors.Is(err, ErrStopped) {
 		t.Errorf("second Say = %v, want ErrStopped", err)
 	}
 }

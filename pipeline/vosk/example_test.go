@@ -23,7 +23,7 @@ func Example() {
 		return
 	}
 
-	model, err := vosk.LoadModel(dir)
+	model, err := vosk.LoadModel(dir, nil) // nil: no log
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -67,7 +67,7 @@ func Example() {
 }
 
 func ExampleLoadModel_missing() {
-	_, err := vosk.LoadModel("/nonexistent/vosk-model-small-en-us-0.15")
+	_, err := vosk.LoadModel("/nonexistent/vosk-model-small-en-us-0.15", nil)
 	fmt.Println(err)
 	// Output: vosk: model directory: stat /nonexistent/vosk-model-small-en-us-0.15: no such file or directory
 }

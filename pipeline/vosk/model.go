@@ -41,7 +41,12 @@ const fstMagic = 0x7EB2FDD6
 // the process instead of failing (a model.conf without
 // --endpoint.silence-phones does). libvosk's own log lines are silenced;
 // its errors still reach stderr.
-func LoadModel(dir string) (*Model, error) {
+//
+// log receives the warnings of the model and its recognisers (grammar
+// phrases dropped, grammars unsupported); nil discards them. It is a
+// parameter rather than slog.Default so that a library never writes where
+// its caller did not ask.
+func LoadModel(dir string, log *slog.Logger) (*Model, error) {
 	if err := checkBindingLayout(); err != nil {
 		return nil, err
 	}
@@ -54,7 +59,10 @@ func LoadModel(dir string) (*Model, error) {
 	if cPointer(m) == nil {
 		return nil, fmt.Errorf("vosk: model %s could not be loaded (see libvosk's message on stderr)", dir)
 	}
-	return &Model{dir: dir, grammarGraph: grammarGraph, log: slog.Default(), m: m}, nil
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Model{dir: dir, grammarGraph: grammarGraph, log: log, m: m}, nil
 }
 
 // Dir is the directory the model was loaded from.

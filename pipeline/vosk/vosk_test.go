@@ -30,9 +30,15 @@ func writeModel(t testing.TB, grammar bool) string {
 	return dir
 }
 
+// loadModel loads the synthetic model; its warnings go to the test's log.
 func loadModel(t testing.TB, grammar bool) *Model {
 	t.Helper()
-	m, err := LoadModel(writeModel(t, grammar))
+	return loadModelLogging(t, grammar, slog.New(slog.NewTextHandler(t.Output(), nil)))
+}
+
+func loadModelLogging(t testing.TB, grammar bool, log *slog.Logger) *Model {
+	t.Helper()
+	m, err := LoadModel(writeModel(t, grammar), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,8 +269,8 @@ func TestGrammarTakesEffectNextUtterance(t *testing.T) {
 }
 
 func TestGrammarUnknownWords(t *testing.T) {
-	m := loadModel(t, true)
-	logs := captureLogs(m)
+	logs := &logBuffer{}
+	m := loadModelLogging(t, true, slog.New(logs))
 	r := newRecognizer(t, m)
 	if err := r.SetGrammar([]string{"banana split", "zero"}); err != nil {
 		t.Fatal(err)
@@ -286,11 +292,11 @@ func TestGrammarUnknownWords(t *testing.T) {
 }
 
 func TestGrammarUnsupported(t *testing.T) {
-	m := loadModel(t, false)
+	logs := &logBuffer{}
+	m := loadModelLogging(t, false, slog.New(logs))
 	if m.SupportsGrammar() {
 		t.Fatal("HCLG model claims grammar support")
 	}
-	logs := captureLogs(m)
 	for range 2 {
 		r := newRecognizer(t, m)
 		if err := r.SetGrammar([]string{"zero"}); !errors.Is(err, pipeline.ErrGrammarUnsupported) {
@@ -336,12 +342,6 @@ func (b *logBuffer) text() string {
 	return strings.Join(b.lines, "\n")
 }
 
-func captureLogs(m *Model) *logBuffer {
-	b := &logBuffer{}
-	m.log = slog.New(b)
-	return b
-}
-
 func TestLoadModelErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -383,7 +383,7 @@ func TestLoadModelErrors(t *testing.T) {
 			if err := tt.break_(dir); err != nil {
 				t.Fatal(err)
 			}
-			m, err := LoadModel(dir)
+			m, err := LoadModel(dir, nil)
 			if err == nil {
 				m.Close()
 				t.Fatal("LoadModel succeeded")
@@ -428,7 +428,7 @@ func TestRecognizerNULLIsAnError(t *testing.T) {
 	if err := truncate("graph/Gr.fst", 80)(dir); err != nil { // header intact, arcs cut
 		t.Fatal(err)
 	}
-	m, err := LoadModel(dir)
+	m, err := LoadModel(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,5 +599,18 @@ func BenchmarkSetGrammar(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// A nil logger discards the model's warnings instead of sending them to
+// the process-wide default.
+func TestLoadModelNilLoggerDiscards(t *testing.T) {
+	m, err := LoadModel(writeModel(t, false), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if h := m.log.Handler(); h != slog.DiscardHandler {
+		t.Errorf("LoadModel(dir, nil) logs to %T, want slog.DiscardHandler", h)
 	}
 }
