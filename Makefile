@@ -10,13 +10,14 @@ SHELL    := /bin/bash
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 HOST_ARCH := $(shell uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/ -e s/armv7l/armv7/)
-# The host build also has the PocketSphinx engine (Debian packages it for
-# every arch); cross builds are Vosk-only. Vosk publishes no ARMv6 library,
-# so a Pi Zero / Pi 1 builds PocketSphinx only (tag novosk).
+# Both engines are built by default (Debian packages PocketSphinx for every
+# arch); the tag nopocketsphinx leaves PocketSphinx out, as cross builds do
+# (scripts/cross-env). Vosk publishes no ARMv6 library, so a Pi Zero / Pi 1
+# builds PocketSphinx only (tag novosk).
 ifeq ($(HOST_ARCH),armv6l)
-TAGS     ?= pocketsphinx novosk
+TAGS     ?= novosk
 endif
-TAGS     ?= pocketsphinx
+TAGS     ?=
 VOSK_LIB := $(CURDIR)/third_party/vosk/linux-$(HOST_ARCH)
 # What the host build needs of libvosk: nothing with the tag novosk.
 NEED_VOSK := $(if $(findstring novosk,$(TAGS)),,$(VOSK_LIB)/libvosk.so)
@@ -67,7 +68,8 @@ fmt-check:
 vet: $(NEED_VOSK)
 	$(GO) vet -tags '$(TAGS)' ./...
 
-test: fmt-check vet
+# setup first: on a fresh clone `make test` installs what the tests use.
+test: setup fmt-check vet
 	$(GO) test -race -tags '$(TAGS)' ./...
 
 bench: build
@@ -76,7 +78,7 @@ bench: build
 	@echo "idle main loop + watchdog, CPU over 10 s:" | tee -a build/bench.txt
 	$(GO) run ./commands/scheduler/internal/idlecpu -for 10s | tee -a build/bench.txt
 	@echo "whole path, simulated push-to-talk over WAVs:" | tee -a build/bench.txt
-	bin/hark bench --runs 20 | tee -a build/bench.txt
+	$(GO) run -tags '$(TAGS)' ./firmware/cmd/hark-bench --runs 20 | tee -a build/bench.txt
 
 model:
 	scripts/fetch-model

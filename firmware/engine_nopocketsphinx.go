@@ -1,16 +1,17 @@
-//go:build !pocketsphinx
+//go:build nopocketsphinx
 
 package firmware
 
 import (
 	"errors"
+	"log/slog"
 
 	"github.com/hark-assistant/hark/pipeline"
 )
 
-// pocketsphinxBuilt reports whether this binary has the PocketSphinx engine.
-const pocketsphinxBuilt = false
+// PocketsphinxBuilt reports whether this binary has the PocketSphinx engine.
+const PocketsphinxBuilt = false
 
-func openPocketsphinx(string) (pipeline.Recognizer, error) {
-	return nil, errors.New("recognizer.engine: this hark was built without PocketSphinx; rebuild with -tags pocketsphinx (make build does)")
+func openPocketsphinx(string, *slog.Logger) (pipeline.Recognizer, error) {
+	return nil, errors.New("recognizer.engine: this hark was built without PocketSphinx; rebuild without the tag nopocketsphinx (make build does)")
 }

@@ -1,18 +1,19 @@
-//go:build pocketsphinx
+//go:build !nopocketsphinx
 
 package firmware
 
 import (
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/pocketsphinx"
+	"log/slog"
 )
 
-// pocketsphinxBuilt reports whether this binary has the PocketSphinx engine.
-const pocketsphinxBuilt = true
+// PocketsphinxBuilt reports whether this binary has the PocketSphinx engine.
+const PocketsphinxBuilt = true
 
 // openPocketsphinx loads a PocketSphinx model from dir, or Debian's US
 // English model when dir is empty.
-func openPocketsphinx(dir string) (pipeline.Recognizer, error) {
+func openPocketsphinx(dir string, log *slog.Logger) (pipeline.Recognizer, error) {
 	if dir == "" {
 		dir = pocketsphinx.DefaultModelDir
 	}
@@ -20,5 +21,5 @@ func openPocketsphinx(dir string) (pipeline.Recognizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pocketsphinx.New(pocketsphinx.Config{Model: m})
+	return pocketsphinx.New(pocketsphinx.Config{Model: m, Logger: log})
 }

@@ -3,6 +3,7 @@ package firmware
 import (
 	"testing"
 
+	"github.com/hark-assistant/hark/firmware/config"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
 
@@ -14,7 +15,7 @@ func TestOpenVoskRecognizerOutlivesFirstUtterance(t *testing.T) {
 	if err := testmodel.Write(dir, testmodel.Options{Grammar: true}); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := OpenRecognizer(RecognizerConfig{Engine: "vosk", Model: dir})
+	rec, err := OpenRecognizer(config.RecognizerConfig{Engine: "vosk", Model: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,16 +4,17 @@ package firmware
 
 import (
 	"errors"
+	"log/slog"
 
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/vosk"
 )
 
-// voskBuilt reports whether this binary has the Vosk engine.
-const voskBuilt = true
+// VoskBuilt reports whether this binary has the Vosk engine.
+const VoskBuilt = true
 
-func openVosk(dir string) (pipeline.Recognizer, error) {
-	m, err := vosk.LoadModel(dir)
+func openVosk(dir string, log *slog.Logger) (pipeline.Recognizer, error) {
+	m, err := vosk.LoadModel(dir, log)
 	if err != nil {
 		return nil, err
 	}

@@ -177,7 +177,7 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 			a.answer(0, commands.Response{Text: text, Command: "timer", Status: commands.StatusInfo})
 		},
 	}
-	m, err := commands.NewManager(a.types, a.commandSet(cfg, opts.Commands)...)
+	m, err := commands.NewManagerWith(a.types, commands.ManagerConfig{Logger: a.log}, a.commandSet(cfg, opts.Commands)...)
 	if err != nil {
 		a.stop()
 		return nil, fmt.Errorf("commands: %w", err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -285,5 +286,55 @@ func (h *harness) turn(text string, want ...string) {
 	}
 	if len(states) < 3 || states[0] != Listening || states[1] != Thinking || slices.Contains(states, Speaking) != (len(want) > 0) {
 		h.t.Fatalf("%q: LED states %v", text, states)
+	}
+}
+
+// lingeringSpeaker's Say runs until its context is cancelled, then takes a
+// moment more to return, as a real speaker stopping its sound device does.
+type lingeringSpeaker struct {
+	started  chan struct{}
+	returned atomic.Bool
+}
+
+func (s *lingeringSpeaker) Say(ctx context.Context, text string) error {
+	close(s.started)
+	<-ctx.Done()
+	time.Sleep(50 * time.Millisecond)
+	s.returned.Store(true)
+	return ctx.Err()
+}
+
+// TestRunWaitsForSpeech: Run returns only once the speech it started has
+// returned, so the caller may close the sound device after it (speech
+// goroutines were once left running while Run's caller tore malgo down).
+func TestRunWaitsForSpeech(t *testing.T) {
+	speaker := &lingeringSpeaker{started: make(chan struct{})}
+	listener := &fakeListener{}
+	listener.say("what time is it")
+	a, err := New(Config{}, Devices{Listener: listener, Speaker: speaker, Indicator: &fakeLED{states: make(chan State, 64), blocked: make(chan scheduler.BlockInfo, 4)}}, Options{Clock: clockwork.NewFakeClockAt(noon)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	a.Send(Input{Kind: Pressed})
+	a.Send(Input{Kind: Released})
+	select {
+	case <-speaker.started:
+	case <-time.After(waitLimit):
+		t.Fatal("Hark did not start speaking")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("Run did not return")
+	}
+	if !speaker.returned.Load() {
+		t.Error("Run returned while the speaker was still speaking")
 	}
 }

@@ -3,7 +3,11 @@ package assistant
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -60,5 +64,54 @@ func TestRunDeclaredCapsOutput(t *testing.T) {
 	}
 	if len(got) > maxOutput {
 		t.Errorf("kept %d bytes, want at most %d", len(got), maxOutput)
+	}
+}
+
+// TestRunDeclaredTimeoutKillsGrandchildren: the timeout kills what the
+// program started too, not only the program (a background child would
+// otherwise run on, unseen).
+func TestRunDeclaredTimeoutKillsGrandchildren(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	c := CommandConfig{Name: "slow", Run: []string{"/bin/sh", "-c", "sleep 30 & echo $! > " + pidFile + "; wait"}, Timeout: 200 * time.Millisecond}
+	if _, err := runDeclared(context.Background(), c, nil); err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Killed processes are reaped by init shortly after; give it seconds.
+	deadline := time.Now().Add(5 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("the program's child %d still runs after the timeout", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestDeclaredDefaultsFromGo: a declared command built in Go with no
+// timeout gets the default one, as from YAML (it once timed out "after 0s").
+func TestDeclaredDefaultsFromGo(t *testing.T) {
+	hark, err := NewTextAssistant(Config{Commands: []CommandConfig{
+		{Pattern: "say hello", Run: []string{"/bin/echo", "hello"}},
+	}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hark.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := hark.Say(ctx, "say hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Text != "hello" || got[0].Command != "command 1" {
+		t.Errorf("answers %+v, want command 1 saying hello", got)
 	}
 }

@@ -27,8 +27,8 @@ func TestConfigCheck(t *testing.T) {
 		wantStderr string
 	}{
 		{[]string{"config", "check", good}, exitOK, "good.yaml: ok", ""},
-		{[]string{"config", "check", bad}, exitUsage, "", "bad.yaml:4: button.pin: GPIO99 is not on the Raspberry Pi header"},
-		{[]string{"config", "check", filepath.Join(dir, "absent.yaml")}, exitUsage, "", "no such file"},
+		{[]string{"config", "check", bad}, exitConfig, "", "bad.yaml:4: button.pin: GPIO99 is not on the Raspberry Pi header"},
+		{[]string{"config", "check", filepath.Join(dir, "absent.yaml")}, exitConfig, "", "no such file"},
 		{[]string{"config"}, exitUsage, "", "usage: hark config check"},
 		{[]string{"config", "lint"}, exitUsage, "", "usage: hark config check"},
 	}
@@ -36,7 +36,7 @@ func TestConfigCheck(t *testing.T) {
 		t.Run(strings.Join(tt.args[1:], " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code || !strings.Contains(stdout.String(), tt.wantStdout) || !strings.Contains(stderr.String(), tt.wantStderr) {
+			if code != tt.code || !strings.Contains(stdout.String(), tt.wantStdout) || !stderrMatches(stderr.String(), tt.wantStderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, stdout.String(), stderr.String(), tt.code, tt.wantStdout, tt.wantStderr)
 			}
 		})

@@ -4,9 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/hark-assistant/hark/firmware/config"
+	"github.com/hark-assistant/hark/firmware/internal/demo"
 	"io"
-
-	"github.com/hark-assistant/hark/firmware"
 )
 
 // runDemo is `hark demo`: the scripted demo, no Pi needed.
@@ -18,10 +18,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	err := firmware.Demo(ctx, firmware.DemoOptions{
+	err := demo.Demo(ctx, demo.DemoOptions{
 		Out:        stdout,
 		WAVDir:     *wavs,
-		VoskModels: []string{*model, firmware.DefaultConfig().Recognizer.Model},
+		VoskModels: []string{*model, config.Default().Recognizer.Model},
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "hark demo: %v\n", err)

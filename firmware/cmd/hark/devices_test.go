@@ -31,7 +31,7 @@ func TestDevices(t *testing.T) {
 					t.Errorf("stdout = %q, want it to contain %q", stdout.String(), w)
 				}
 			}
-			if !strings.Contains(stderr.String(), tt.wantStderr) {
+			if !stderrMatches(stderr.String(), tt.wantStderr) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantStderr)
 			}
 		})

@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/hark-assistant/hark/firmware/assistant"
 	"io"
 	"time"
-
-	"github.com/hark-assistant/hark/firmware"
 )
 
 // runGrammar is `hark grammar --patterns FILE`: it prints, as JSON, the
@@ -23,7 +22,7 @@ func runGrammar(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var src patternSources
 	src.register(fs)
-	limit := fs.Int("limit", firmware.GrammarLimit, "most `phrases` to list before falling back to the word list")
+	limit := fs.Int("limit", assistant.GrammarLimit, "most `phrases` to list before falling back to the word list")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

@@ -20,7 +20,12 @@ var version = "dev"
 const (
 	exitOK      = 0
 	exitFailure = 1 // the job ran and its answer is "no" (nothing matched, a check failed)
-	exitUsage   = 2 // bad flags, bad config, bad input file, missing model
+	exitUsage   = 2 // bad flags, bad input file
+	// exitConfig is a configuration that cannot work (bad keys or values, a
+	// model that cannot be loaded): EX_CONFIG from sysexits.h. Go itself
+	// exits with 2 on a panic or a watchdog's SIGABRT, so the systemd unit
+	// can stop restarting on this status alone and still restart those.
+	exitConfig = 78
 )
 
 type subcommand struct {
@@ -39,7 +44,6 @@ func subcommands() map[string]subcommand {
 		"demo":       {"scripted demo: simulated presses over spoken WAVs, no Pi needed", runDemo},
 		"selftest":   {"check LED, audio, model, button and watchdog: selftest [--sim] [--config FILE]", runSelfTest},
 		"run":        {"run the assistant: run [--config FILE] [--sim] [--wav FILE]", runRun},
-		"bench":      {"latency of the whole path per engine: bench [--runs N] [--engine vosk|pocketsphinx|all]", runBench},
 	}
 }
 

@@ -68,7 +68,7 @@ func TestMatchCommand(t *testing.T) {
 			if stdout.String() != tt.wantStdout {
 				t.Errorf("stdout = %q, want %q", stdout.String(), tt.wantStdout)
 			}
-			if !strings.Contains(stderr.String(), tt.wantStderr) {
+			if !stderrMatches(stderr.String(), tt.wantStderr) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantStderr)
 			}
 		})

@@ -17,7 +17,7 @@ import (
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hark run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	config := fs.String("config", "", "configuration file (default: the first of /etc/hark/hark.yaml, ./hark.yaml)")
+	configPath := fs.String("config", "", "configuration file (default: the first of /etc/hark/hark.yaml, ./hark.yaml)")
 	sim := fs.Bool("sim", false, "no GPIO: Enter toggles the button, the LED is drawn on the terminal")
 	wav := fs.String("wav", "", "instead of the microphone: press once over this WAV file, answer, exit")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
@@ -26,15 +26,18 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	_, cfg, ok := loadConfig(*config, stderr)
+	_, cfg, ok := loadConfig(*configPath, stderr)
 	if !ok {
-		return exitUsage
+		return exitConfig
 	}
 	if err := firmware.Run(ctx, cfg, firmware.RunOptions{Sim: *sim, WAV: *wav, Terminal: stderr, Keyboard: os.Stdin}); err != nil {
 		fmt.Fprintf(stderr, "hark: %v\n", err)
 		var modelErr *firmware.ModelError
-		if badWAV(err, *wav) || errors.As(err, &modelErr) {
+		switch {
+		case badWAV(err, *wav):
 			return exitUsage
+		case errors.As(err, &modelErr):
+			return exitConfig
 		}
 		return exitFailure
 	}

@@ -30,25 +30,28 @@ func TestRunRefusesBadInput(t *testing.T) {
 	if err := os.WriteFile(garbage, []byte("not a wav"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Configuration problems exit with exitConfig, which the systemd unit
+	// does not restart on; bad flags and input files with exitUsage.
 	tests := []struct {
 		args       []string
+		code       int
 		wantStderr string
 	}{
-		{[]string{"run", "--config", bad}, "bad.yaml:4: led.backend: \"neon\" is not one of gpio, apa102, terminal"},
-		{[]string{"run", "--config", good, "--wav", garbage}, "WAV file " + garbage + ": truncated"},
-		{[]string{"run", "--config", good, "--wav", filepath.Join(dir, "absent.wav")}, "absent.wav: no such file"},
-		{[]string{"run", "--config", filepath.Join(dir, "absent.yaml")}, "no such file"},
-		{[]string{"run", "--config", good}, dir}, // a model directory without a model
-		{[]string{"run", "--frobnicate"}, "flag provided but not defined"},
-		{[]string{"run", "extra"}, `unexpected argument "extra"`},
-		{[]string{"selftest", "--config", bad}, "led.backend"},
+		{[]string{"run", "--config", bad}, exitConfig, "bad.yaml:4: led.backend: \"neon\" is not one of gpio, apa102, terminal"},
+		{[]string{"run", "--config", good, "--wav", garbage}, exitUsage, "WAV file " + garbage + ": truncated"},
+		{[]string{"run", "--config", good, "--wav", filepath.Join(dir, "absent.wav")}, exitUsage, "absent.wav: no such file"},
+		{[]string{"run", "--config", filepath.Join(dir, "absent.yaml")}, exitConfig, "no such file"},
+		{[]string{"run", "--config", good}, exitConfig, dir}, // a model directory without a model
+		{[]string{"run", "--frobnicate"}, exitUsage, "flag provided but not defined"},
+		{[]string{"run", "extra"}, exitUsage, `unexpected argument "extra"`},
+		{[]string{"selftest", "--config", bad}, exitConfig, "led.backend"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != exitUsage || !strings.Contains(stderr.String(), tt.wantStderr) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), exitUsage, tt.wantStderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), tt.code, tt.wantStderr)
 			}
 		})
 	}

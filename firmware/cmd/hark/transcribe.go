@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/config"
 	"io"
 	"time"
 
@@ -61,7 +63,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err != nil {
 			return fail(err)
 		}
-		phrases = m.Grammar(time.Now(), firmware.GrammarLimit).RecognizerPhrases()
+		phrases = m.Grammar(time.Now(), assistant.GrammarLimit).RecognizerPhrases()
 	}
 	pcm, err := audio.ReadWAV(fs.Arg(0))
 	if err != nil {
@@ -102,13 +104,13 @@ func openEngine(engine, dir string) (pipeline.Recognizer, error) {
 	switch engine {
 	case "vosk":
 		if dir == "" {
-			dir = firmware.DefaultConfig().Recognizer.Model
+			dir = config.Default().Recognizer.Model
 		}
 	case "pocketsphinx":
 	default:
 		return nil, fmt.Errorf("--engine %q: want vosk or pocketsphinx", engine)
 	}
-	return firmware.OpenRecognizer(firmware.RecognizerConfig{Engine: engine, Model: dir})
+	return firmware.OpenRecognizer(config.RecognizerConfig{Engine: engine, Model: dir}, nil)
 }
 
 // chunk is 100 ms of audio, the size live capture delivers.

@@ -1,4 +1,4 @@
-//go:build pocketsphinx
+//go:build !nopocketsphinx
 
 package main
 

@@ -44,6 +44,11 @@ func blockFor(threshold time.Duration) time.Duration {
 // whether every check passed. One LED driver serves every check, and it
 // has stopped when SelfTest returns.
 func SelfTest(ctx context.Context, cfg *config.Config, sim bool, out io.Writer) bool {
+	return selfTest(ctx, cfg, sim, out, nil)
+}
+
+// selfTest is SelfTest; a light, if given, stands in for the configured LED.
+func selfTest(ctx context.Context, cfg *config.Config, sim bool, out io.Writer, light led.Light) bool {
 	log := slog.New(slog.DiscardHandler)
 	ok := true
 	check := func(name string, fn func() (string, error)) {
@@ -55,9 +60,8 @@ func SelfTest(ctx context.Context, cfg *config.Config, sim bool, out io.Writer) 
 		fmt.Fprintf(out, "%-9s %-4s  %s\n", name, result, detail)
 	}
 
-	var light led.Light
 	closeLight := func() error { return nil }
-	if !sim {
+	if !sim && light == nil {
 		var err error
 		if light, closeLight, err = firmware.OpenLight(cfg.LED, firmware.LightOptions{Terminal: io.Discard, Logger: log}); err != nil {
 			check("led", func() (string, error) { return "", err })

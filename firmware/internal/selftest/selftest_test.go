@@ -3,6 +3,8 @@ package selftest
 import (
 	"bytes"
 	"context"
+	"github.com/hark-assistant/hark/drivers/led"
+	"github.com/hark-assistant/hark/drivers/led/ledtest"
 	"github.com/hark-assistant/hark/firmware/config"
 	"regexp"
 	"strings"
@@ -60,5 +62,30 @@ func TestBlockForTripsThreshold(t *testing.T) {
 	}
 	if got := blockFor(time.Second); got != selfTestBlock {
 		t.Errorf("blockFor(1s) = %v, want the documented %v", got, selfTestBlock)
+	}
+}
+
+// TestSelfTestOneDriver: every check shows on one LED driver, which has
+// stopped, the light off, when SelfTest returns (a second driver once
+// started on the same light before the first was joined).
+func TestSelfTestOneDriver(t *testing.T) {
+	cfg := config.Default()
+	light := &ledtest.Light{}
+	var out bytes.Buffer
+	selfTest(context.Background(), &cfg, true, &out, light)
+	calls := light.Calls()
+	var sets []ledtest.Call
+	for _, c := range calls {
+		if !c.IsDescribe() {
+			sets = append(sets, c)
+		}
+	}
+	if len(sets) == 0 || sets[len(sets)-1].Color != led.Black {
+		t.Fatalf("the light was left %v, want off once SelfTest returned; calls %v", sets, calls)
+	}
+	n := len(light.Calls())
+	time.Sleep(200 * time.Millisecond)
+	if after := light.Calls(); len(after) != n {
+		t.Errorf("the light was set after SelfTest returned: %v", after[n:])
 	}
 }

@@ -1,0 +1,246 @@
+package firmware
+
+import (
+	"context"
+	"errors"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/config"
+	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/audio"
+)
+
+// scriptedMic is an audio source for `hark run --wav`, the demo and the
+// bench: silent (Read blocks) until an utterance is played, which it then
+// hands out as fast as it is read.
+type scriptedMic struct {
+	queue chan utterance
+	cur   *utterance // owned by the reading goroutine
+}
+
+type utterance struct {
+	pcm    []byte
+	played chan struct{}
+}
+
+var _ audio.Source = (*scriptedMic)(nil)
+
+func newScriptedMic() *scriptedMic {
+	return &scriptedMic{queue: make(chan utterance)}
+}
+
+// play queues pcm (16 kHz mono S16LE) and returns a channel closed once the
+// reader has taken all of it and come back for more. A push-to-talk reader
+// hands each chunk over before reading the next, so by then the recognizer
+// has been fed the whole utterance.
+func (m *scriptedMic) play(ctx context.Context, pcm []byte) (<-chan struct{}, error) {
+	u := utterance{pcm: pcm[:len(pcm)&^1], played: make(chan struct{})}
+	select {
+	case m.queue <- u:
+		return u.played, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Read implements audio.Source.
+func (m *scriptedMic) Read(ctx context.Context, p []byte) (int, error) {
+	if m.cur != nil && len(m.cur.pcm) == 0 {
+		close(m.cur.played)
+		m.cur = nil
+	}
+	if m.cur == nil {
+		select {
+		case u := <-m.queue:
+			m.cur = &u
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	n := copy(p[:len(p)&^1], m.cur.pcm)
+	m.cur.pcm = m.cur.pcm[n:]
+	return n, nil
+}
+
+// scriptedRun presses a simulated button over a scripted microphone and
+// follows the assistant's states: `hark run --wav`, and Scripted.
+type scriptedRun struct {
+	mic    *scriptedMic
+	downs  chan struct{}        // a Down has returned
+	states chan assistant.State // the states shown, dropped when nobody reads
+}
+
+func newScriptedRun() *scriptedRun {
+	return &scriptedRun{mic: newScriptedMic(), downs: make(chan struct{}, 1), states: make(chan assistant.State, 64)}
+}
+
+// watch wraps l so that the run knows when Down has returned: audio played
+// after that reaches the recognizer.
+func (s *scriptedRun) watch(l assistant.Listener) assistant.Listener {
+	return &watchedListener{Listener: l, downs: s.downs}
+}
+
+// onEvent copies the assistant's states; the loop must never wait for it.
+func (s *scriptedRun) onEvent(e assistant.Event) {
+	if e.Kind != assistant.EventState {
+		return
+	}
+	select {
+	case s.states <- e.State:
+	default:
+	}
+}
+
+// play presses and says pcm, leaving the button down.
+func (s *scriptedRun) play(ctx context.Context, a *assistant.Assistant, pcm []byte) error {
+	select {
+	case <-s.downs: // drop a stale signal
+	default:
+	}
+	a.Send(assistant.Input{Kind: assistant.Pressed})
+	select {
+	case <-s.downs:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	played, err := s.mic.play(ctx, pcm)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-played:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// say is one push-to-talk turn: press, say pcm, release, and wait for the
+// assistant to come to rest.
+func (s *scriptedRun) say(ctx context.Context, a *assistant.Assistant, pcm []byte) error {
+	if err := s.play(ctx, a, pcm); err != nil {
+		return err
+	}
+	a.Send(assistant.Input{Kind: assistant.Released})
+	return s.waitForRest(ctx)
+}
+
+// waitForRest waits for the assistant to come back to idle or muted (or to
+// show an error) after being busy.
+func (s *scriptedRun) waitForRest(ctx context.Context) error {
+	busy := false
+	for {
+		select {
+		case st := <-s.states:
+			if !st.AtRest() {
+				busy = true
+			} else if busy {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// watchedListener tells, through downs, when Down has returned.
+type watchedListener struct {
+	assistant.Listener
+	downs chan struct{}
+}
+
+func (l *watchedListener) Down() error {
+	err := l.Listener.Down()
+	select {
+	case l.downs <- struct{}{}:
+	default:
+	}
+	return err
+}
+
+// Scripted is Hark over a simulated button and a scripted microphone, as
+// the demo and the bench run it: push-to-talk from the script into a
+// recognizer, and the assistant, with speech and the LED given by the
+// caller.
+type Scripted struct {
+	run    *scriptedRun
+	a      *assistant.Assistant
+	cancel context.CancelFunc
+	group  *errgroup.Group
+}
+
+// StartScripted starts push-to-talk into rec and the assistant with cfg,
+// speaker and indicator; opts is the assistant's (OnEvent is called before
+// the script follows the event). Stop stops both; rec must stay open until
+// then.
+func StartScripted(ctx context.Context, cfg *config.Config, rec pipeline.Recognizer, speaker assistant.Speaker, indicator assistant.Indicator, opts assistant.Options) (*Scripted, error) {
+	s := &Scripted{run: newScriptedRun()}
+	tooLong := make(chan struct{}, 1)
+	ptt := audio.NewPTT(s.run.mic, rec, pttConfig(cfg.Audio, opts.Logger, func(e audio.Event) {
+		if e.Kind == audio.MaxLength {
+			select {
+			case tooLong <- struct{}{}:
+			default:
+			}
+		}
+	}))
+	if user := opts.OnEvent; user != nil {
+		opts.OnEvent = func(e assistant.Event) { user(e); s.run.onEvent(e) }
+	} else {
+		opts.OnEvent = s.run.onEvent
+	}
+	a, err := assistant.New(cfg.Assistant(), assistant.Devices{Listener: s.run.watch(ptt), Speaker: speaker, Indicator: indicator}, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.a = a
+	ctx, s.cancel = context.WithCancel(ctx)
+	g, ctx := errgroup.WithContext(ctx)
+	s.group = g
+	g.Go(func() error { return ptt.Run(ctx) })
+	g.Go(func() error { return a.Run(ctx) })
+	g.Go(func() error {
+		for {
+			select {
+			case <-tooLong:
+				a.ListenedTooLong()
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	})
+	return s, nil
+}
+
+// Assistant is the running assistant.
+func (s *Scripted) Assistant() *assistant.Assistant { return s.a }
+
+// States are the states the assistant shows, from its start; the script
+// reads them too (WaitForRest), so read them only between turns.
+func (s *Scripted) States() <-chan assistant.State { return s.run.states }
+
+// Play presses the button and says pcm (16 kHz mono S16LE), leaving the
+// button down; it returns once the recognizer has been fed all of it.
+func (s *Scripted) Play(ctx context.Context, pcm []byte) error { return s.run.play(ctx, s.a, pcm) }
+
+// Release releases the button.
+func (s *Scripted) Release() { s.a.Send(assistant.Input{Kind: assistant.Released}) }
+
+// WaitForRest waits for the assistant to be busy and then at rest again.
+func (s *Scripted) WaitForRest(ctx context.Context) error { return s.run.waitForRest(ctx) }
+
+// Say is one turn: Play, Release, WaitForRest.
+func (s *Scripted) Say(ctx context.Context, pcm []byte) error { return s.run.say(ctx, s.a, pcm) }
+
+// Stop stops the assistant and push-to-talk and returns their errors once
+// every goroutine they ran has returned.
+func (s *Scripted) Stop() error {
+	s.cancel()
+	err := s.group.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
