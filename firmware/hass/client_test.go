@@ -1,0 +1,379 @@
+package hass
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// wait is the longest a test waits for anything; it bounds a hang, it
+// measures nothing.
+const wait = 10 * time.Second
+
+// process runs c.Process and fails the test if it has not returned within
+// wait.
+func process(t *testing.T, c *Client, ctx context.Context, text string) (Answer, error) {
+	t.Helper()
+	type result struct {
+		a   Answer
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		a, err := c.Process(ctx, text)
+		done <- result{a, err}
+	}()
+	select {
+	case r := <-done:
+		return r.a, r.err
+	case <-time.After(wait):
+		t.Fatalf("Process(%q) did not return within %s", text, wait)
+		return Answer{}, nil
+	}
+}
+
+func TestProcess(t *testing.T) {
+	tests := []struct {
+		name         string
+		edit         func(*Config)
+		responseType string
+		wantIn       map[string]string
+	}{
+		{
+			name:         "defaults",
+			responseType: "action_done",
+			wantIn:       map[string]string{"text": "turn on the kitchen light", "language": "en"},
+		},
+		{
+			name:         "language and agent",
+			edit:         func(c *Config) { c.Language = "de-CH"; c.AgentID = "conversation.home_assistant" },
+			responseType: "query_answer",
+			wantIn: map[string]string{"text": "turn on the kitchen light", "language": "de-CH",
+				"agent_id": "conversation.home_assistant"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+				io.WriteString(w, haAnswer(tt.responseType, "", "Turned on the kitchen light", "01JCONVERSATION"))
+			})
+			c := testClient(t, f, tt.edit, options{})
+			got, err := process(t, c, context.Background(), "  turn on the kitchen light ")
+			if err != nil {
+				t.Fatalf("Process: %v", err)
+			}
+			want := Answer{Speech: "Turned on the kitchen light", ConversationID: "01JCONVERSATION"}
+			if got != want {
+				t.Errorf("Process = %+v, want %+v", got, want)
+			}
+			reqs := f.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(reqs))
+			}
+			if fmt.Sprint(reqs[0]) != fmt.Sprint(tt.wantIn) {
+				t.Errorf("request body %v, want %v", reqs[0], tt.wantIn)
+			}
+		})
+	}
+}
+
+func TestProcessContinueConversation(t *testing.T) {
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		io.WriteString(w, `{"continue_conversation": true, "response": {"response_type": "query_answer",
+			"language": "en", "data": {}, "speech": {"plain": {"speech": "Which light?"}}},
+			"conversation_id": "01JX"}`)
+	})
+	c := testClient(t, f, nil, options{})
+	got, err := process(t, c, context.Background(), "turn on the light")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Answer{Speech: "Which light?", ConversationID: "01JX", Continue: true}); got != want {
+		t.Errorf("Process = %+v, want %+v", got, want)
+	}
+}
+
+func TestConversationFreshness(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	var n int
+	var mu sync.Mutex
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		mu.Lock()
+		defer mu.Unlock()
+		id := in["conversation_id"]
+		if id == "" { // Home Assistant starts a new conversation
+			n++
+			id = fmt.Sprintf("conv-%d", n)
+		}
+		io.WriteString(w, haAnswer("action_done", "", "Done", id))
+	})
+	c := testClient(t, f, func(c *Config) { c.ConversationTTL = 5 * time.Minute }, options{now: clock.now})
+
+	steps := []struct {
+		after    time.Duration // clock advance before this exchange
+		wantSent string        // conversation_id sent; "" none
+		wantID   string        // conversation_id answered
+	}{
+		{0, "", "conv-1"},
+		{time.Minute, "conv-1", "conv-1"},
+		{4 * time.Minute, "conv-1", "conv-1"},                 // freshness counts from the last answer
+		{5*time.Minute - time.Nanosecond, "conv-1", "conv-1"}, // just fresh
+		{5 * time.Minute, "", "conv-2"},                       // stale: a new conversation
+		{time.Second, "conv-2", "conv-2"},
+	}
+	for i, s := range steps {
+		clock.advance(s.after)
+		a, err := process(t, c, context.Background(), fmt.Sprintf("step %d", i))
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if a.ConversationID != s.wantID {
+			t.Errorf("step %d: answer's conversation %q, want %q", i, a.ConversationID, s.wantID)
+		}
+		reqs := f.requests()
+		sent, has := reqs[len(reqs)-1]["conversation_id"]
+		if sent != s.wantSent || has != (s.wantSent != "") {
+			t.Errorf("step %d: sent conversation_id %q (present %v), want %q", i, sent, has, s.wantSent)
+		}
+	}
+}
+
+func TestConversationKeptAcrossHAError(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(0, 0)}
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		io.WriteString(w, haAnswer("error", "no_intent_match", "Sorry, I couldn't understand that", "conv-1"))
+	})
+	c := testClient(t, f, nil, options{now: clock.now})
+	for range 2 {
+		if _, err := process(t, c, context.Background(), "gibberish"); err == nil {
+			t.Fatal("no error for an error response")
+		}
+	}
+	if reqs := f.requests(); reqs[1]["conversation_id"] != "conv-1" {
+		t.Errorf("second request's conversation_id %q, want conv-1", reqs[1]["conversation_id"])
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		select { // hang until the client gives up
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	t.Cleanup(func() { close(release) }) // runs before the server closes
+	c := testClient(t, f, func(c *Config) { c.Timeout = 200 * time.Millisecond }, options{})
+
+	_, err := process(t, c, context.Background(), "what is the weather")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Process error %v, want one wrapping context.DeadlineExceeded", err)
+	}
+	if want := "did not answer within 200ms"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+}
+
+func TestCallerGivesUp(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{})
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		close(arrived)
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	t.Cleanup(func() { close(release) })
+	c := testClient(t, f, func(c *Config) { c.Timeout = time.Minute }, options{})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-arrived:
+		case <-time.After(wait):
+		}
+		cancel()
+	}()
+	_, err := process(t, c, ctx, "what is the weather")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Process error %v, want one wrapping context.Canceled", err)
+	}
+}
+
+func TestHTTPErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		token      string // in the token file; "" the right one
+		answer     func(w http.ResponseWriter)
+		wantStatus int
+		wantMsg    string
+	}{
+		{
+			name:       "bad token",
+			token:      "not-the-token",
+			wantStatus: http.StatusUnauthorized,
+			wantMsg:    "HTTP 401 Unauthorized (check the long-lived access token in token_file): 401: Unauthorized",
+		},
+		{
+			name: "server error",
+			answer: func(w http.ResponseWriter) {
+				w.WriteHeader(http.StatusInternalServerError)
+				io.WriteString(w, "500 Internal Server Error\n\nServer got itself in trouble")
+			},
+			wantStatus: http.StatusInternalServerError,
+			wantMsg:    "HTTP 500 Internal Server Error: 500 Internal Server Error Server got itself in trouble",
+		},
+		{
+			name: "redirect not followed",
+			answer: func(w http.ResponseWriter) {
+				w.Header().Set("Location", "https://elsewhere.example/api/conversation/process")
+				w.WriteHeader(http.StatusMovedPermanently)
+			},
+			wantStatus: http.StatusMovedPermanently,
+			wantMsg:    "redirected to https://elsewhere.example/api/conversation/process; set url to where it points",
+		},
+		{
+			name: "long body cut",
+			answer: func(w http.ResponseWriter) {
+				w.WriteHeader(http.StatusBadGateway)
+				io.WriteString(w, strings.Repeat("x", 10_000))
+			},
+			wantStatus: http.StatusBadGateway,
+			wantMsg:    strings.Repeat("x", maxSnippet) + "…",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+				tt.answer(w)
+			})
+			c := testClient(t, f, func(c *Config) {
+				if tt.token != "" {
+					c.TokenFile = writeToken(t, tt.token, 0o600)
+				}
+			}, options{})
+			_, err := process(t, c, context.Background(), "turn on the light")
+			se, ok := errors.AsType[*StatusError](err)
+			if !ok {
+				t.Fatalf("Process error %v, want a *StatusError", err)
+			}
+			if se.StatusCode != tt.wantStatus {
+				t.Errorf("StatusCode %d, want %d", se.StatusCode, tt.wantStatus)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not say %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestHAErrorResponse(t *testing.T) {
+	codes := []string{"no_intent_match", "no_valid_targets", "failed_to_handle", "unknown"}
+	for _, code := range codes {
+		t.Run(code, func(t *testing.T) {
+			f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+				io.WriteString(w, haAnswer("error", code, "Sorry, I couldn't understand that", "01JC"))
+			})
+			c := testClient(t, f, nil, options{})
+			_, err := process(t, c, context.Background(), "flurble the wibble")
+			re, ok := errors.AsType[*ResponseError](err)
+			if !ok {
+				t.Fatalf("Process error %v, want a *ResponseError", err)
+			}
+			if re.Code != code || re.Speech != "Sorry, I couldn't understand that" {
+				t.Errorf("ResponseError %+v, want code %s and Home Assistant's speech", re, code)
+			}
+			if want := "home assistant could not handle it (" + code + `): "Sorry, I couldn't understand that"`; err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
+			}
+		})
+	}
+}
+
+func TestMalformedAnswer(t *testing.T) {
+	tests := []struct {
+		name, body, wantMsg string
+	}{
+		{"not JSON", "<html><body>Welcome to nginx!</body></html>", "unreadable answer: invalid character '<'"},
+		{"truncated", `{"response": {"response_type": "action_done", "speech": {"pl`, "unreadable answer: unexpected end of JSON input"},
+		{"trailing garbage", haAnswer("action_done", "", "ok", "c") + "}", "unreadable answer: invalid character '}' after top-level value"},
+		{"empty", "", "unreadable answer: unexpected end of JSON input"},
+		{"no response object", `{"conversation_id": "c"}`, `unreadable answer: no "response" object`},
+		{"response null", `{"response": null}`, `unreadable answer: no "response" object`},
+		{"no response_type", `{"response": {"speech": {"plain": {"speech": "hi"}}}}`, `with a response_type`},
+		{"speech of the wrong type", `{"response": {"response_type": "action_done", "speech": {"plain": {"speech": 42}}}}`, "unreadable answer: json: cannot unmarshal number"},
+		{"too large", `{"response": {"response_type": "action_done", "speech": {"plain": {"speech": "` + strings.Repeat("a", maxBody) + `"}}}}`, "unreadable answer: larger than 256 KiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+				io.WriteString(w, tt.body)
+			})
+			c := testClient(t, f, nil, options{})
+			_, err := process(t, c, context.Background(), "turn on the light")
+			if err == nil {
+				t.Fatal("Process succeeded on a malformed answer")
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not say %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	f := newFakeHA(t, nil)
+	c := testClient(t, f, nil, options{})
+	f.srv.Close()
+	_, err := process(t, c, context.Background(), "turn on the light")
+	if err == nil || !strings.Contains(err.Error(), "home assistant at "+f.srv.URL+": ") {
+		t.Errorf("Process error %v, want one naming %s", err, f.srv.URL)
+	}
+}
+
+func TestNoText(t *testing.T) {
+	f := newFakeHA(t, nil)
+	c := testClient(t, f, nil, options{})
+	if _, err := process(t, c, context.Background(), " \n"); err == nil {
+		t.Error("Process sent empty text")
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("%d requests for empty text", n)
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		io.WriteString(w, haAnswer("action_done", "", "Done: "+in["text"], "conv"))
+	})
+	c := testClient(t, f, nil, options{})
+	const n = 16
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			text := fmt.Sprintf("command %d", i)
+			a, err := c.Process(context.Background(), text)
+			if err == nil && a.Speech != "Done: "+text {
+				err = fmt.Errorf("answer %q for %q", a.Speech, text)
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-time.After(wait):
+			t.Fatalf("concurrent Process calls did not return within %s", wait)
+		}
+	}
+}
