@@ -1,0 +1,189 @@
+package mqtt
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// topics are a device's MQTT topics, made once from its prefix.
+type topics struct {
+	availability, state, event, transcript, command, mute string // out
+	say, utterance, muteSet, listen                       string // in
+	haStatus                                              string // Home Assistant's birth and will
+}
+
+func makeTopics(prefix, discoveryPrefix string) topics {
+	return topics{
+		availability: prefix + "/availability",
+		state:        prefix + "/state",
+		event:        prefix + "/event",
+		transcript:   prefix + "/transcript",
+		command:      prefix + "/command",
+		mute:         prefix + "/mute",
+		say:          prefix + "/say",
+		utterance:    prefix + "/utterance",
+		muteSet:      prefix + "/mute/set",
+		listen:       prefix + "/listen",
+		haStatus:     discoveryPrefix + "/status",
+	}
+}
+
+// The payloads of the availability, mute and button topics: Home Assistant's
+// defaults, also spelled out in the discovery configs.
+const (
+	online      = "online"
+	offline     = "offline"
+	switchOn    = "ON"
+	switchOff   = "OFF"
+	buttonPress = "PRESS"
+)
+
+// fallbackEventType is the event entity's single event type when the
+// program names no commands.
+const fallbackEventType = "command"
+
+// message is one MQTT publish.
+type message struct {
+	topic   string
+	payload []byte
+	retain  bool
+	qos     byte
+}
+
+// discoveryDevice is the device block shared by every entity, so Home
+// Assistant groups them under one device.
+type discoveryDevice struct {
+	Identifiers  []string `json:"identifiers"`
+	Name         string   `json:"name"`
+	Manufacturer string   `json:"manufacturer"`
+	Model        string   `json:"model"`
+	SWVersion    string   `json:"sw_version,omitempty"`
+}
+
+type discoveryOrigin struct {
+	Name      string `json:"name"`
+	SWVersion string `json:"sw_version,omitempty"`
+}
+
+// discoveryConfig holds the fields Home Assistant documents for MQTT sensor,
+// event, switch and button discovery that Hark uses.
+type discoveryConfig struct {
+	Name                string          `json:"name"`
+	UniqueID            string          `json:"unique_id"`
+	Icon                string          `json:"icon,omitempty"`
+	AvailabilityTopic   string          `json:"availability_topic"`
+	PayloadAvailable    string          `json:"payload_available"`
+	PayloadNotAvailable string          `json:"payload_not_available"`
+	StateTopic          string          `json:"state_topic,omitempty"`
+	CommandTopic        string          `json:"command_topic,omitempty"`
+	EventTypes          []string        `json:"event_types,omitempty"` // event
+	PayloadOn           string          `json:"payload_on,omitempty"`  // switch
+	PayloadOff          string          `json:"payload_off,omitempty"`
+	StateOn             string          `json:"state_on,omitempty"`
+	StateOff            string          `json:"state_off,omitempty"`
+	PayloadPress        string          `json:"payload_press,omitempty"` // button
+	QoS                 int             `json:"qos"`
+	Device              discoveryDevice `json:"device"`
+	Origin              discoveryOrigin `json:"origin"`
+}
+
+// entity is one Home Assistant entity of a Hark device.
+type entity struct {
+	component, object string
+	config            discoveryConfig
+}
+
+// entities lists the Home Assistant entities of the device described by cfg
+// (defaults applied).
+func entities(cfg *Config, t topics) []entity {
+	dev := discoveryDevice{
+		Identifiers:  []string{"hark_" + cfg.DeviceID},
+		Name:         "Hark " + cfg.DeviceID,
+		Manufacturer: "Hark",
+		Model:        "Hark",
+		SWVersion:    cfg.Version,
+	}
+	base := func(name, object, icon string) discoveryConfig {
+		return discoveryConfig{
+			Name:                name,
+			UniqueID:            "hark_" + cfg.DeviceID + "_" + object,
+			Icon:                icon,
+			AvailabilityTopic:   t.availability,
+			PayloadAvailable:    online,
+			PayloadNotAvailable: offline,
+			QoS:                 1,
+			Device:              dev,
+			Origin:              discoveryOrigin{Name: "Hark", SWVersion: cfg.Version},
+		}
+	}
+	state := base("State", "state", "mdi:account-voice")
+	state.StateTopic = t.state
+	transcript := base("Last transcript", "transcript", "mdi:text-box-outline")
+	transcript.StateTopic = t.transcript
+	command := base("Command", "command", "mdi:gesture-tap-button")
+	command.StateTopic = t.command
+	command.EventTypes = eventTypes(cfg.Commands)
+	mute := base("Mute", "mute", "mdi:microphone-off")
+	mute.StateTopic, mute.CommandTopic = t.mute, t.muteSet
+	mute.PayloadOn, mute.PayloadOff = switchOn, switchOff
+	mute.StateOn, mute.StateOff = switchOn, switchOff
+	listen := base("Start listening", "listen", "mdi:microphone")
+	listen.CommandTopic = t.listen
+	listen.PayloadPress = buttonPress
+	return []entity{
+		{"sensor", "state", state},
+		{"sensor", "transcript", transcript},
+		{"event", "command", command},
+		{"switch", "mute", mute},
+		{"button", "listen", listen},
+	}
+}
+
+func eventTypes(commands []string) []string {
+	if len(commands) == 0 {
+		return []string{fallbackEventType}
+	}
+	types := slices.Clone(commands)
+	slices.Sort(types)
+	return slices.Compact(types)
+}
+
+// discoveryTopic is where Home Assistant looks for an entity's config:
+// <discovery_prefix>/<component>/<node_id>/<object_id>/config.
+func discoveryTopic(cfg *Config, e entity) string {
+	return cfg.DiscoveryPrefix + "/" + e.component + "/hark_" + cfg.DeviceID + "/" + e.object + "/config"
+}
+
+// discoveryMessages are the retained configs announcing the device; with
+// forget, the empty retained payloads that remove it.
+func discoveryMessages(cfg *Config, t topics, forget bool) []message {
+	var ms []message
+	for _, e := range entities(cfg, t) {
+		m := message{topic: discoveryTopic(cfg, e), retain: true, qos: 1}
+		if !forget {
+			m.payload, _ = json.Marshal(e.config) // plain structs: cannot fail
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// haEvent is the payload of the event entity's state topic: Home Assistant
+// wants a JSON object with event_type; the other keys become the entity's
+// attributes.
+func haEvent(e *Event, types []string) ([]byte, bool) {
+	typ := e.Command
+	if len(types) == 1 && types[0] == fallbackEventType {
+		typ = fallbackEventType
+	} else if !slices.Contains(types, typ) {
+		return nil, false // Home Assistant would reject it
+	}
+	m := make(map[string]string, len(e.Params)+2)
+	for k, v := range e.Params {
+		m[k] = v
+	}
+	m["command"] = e.Command
+	m["event_type"] = typ
+	b, _ := json.Marshal(m)
+	return b, true
+}
