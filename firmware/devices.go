@@ -224,7 +224,7 @@ func (s *logSpeaker) Say(_ context.Context, text string) error {
 }
 
 // newAssistant builds the assistant over the open devices.
-func (d *devices) newAssistant(cfg *config.Config, opts RunOptions, log *slog.Logger) (*assistant.Assistant, error) {
+func (d *devices) newAssistant(cfg *config.Config, opts RunOptions, in *integrations, log *slog.Logger) (*assistant.Assistant, error) {
 	var listener assistant.Listener = d.ptt
 	var onEvent func(assistant.Event)
 	if d.script != nil {
@@ -235,7 +235,7 @@ func (d *devices) newAssistant(cfg *config.Config, opts RunOptions, log *slog.Lo
 		Listener:  listener,
 		Speaker:   d.speaker,
 		Indicator: &ledIndicator{driver: d.driver, log: log},
-	}, assistant.Options{Commands: opts.Commands, Logger: log, OnEvent: onEvent})
+	}, in.options(assistant.Options{Commands: opts.Commands, Logger: log, OnEvent: onEvent}))
 }
 
 // forwardMic hands the microphone's events to the assistant until ctx is

@@ -35,7 +35,9 @@ type RunOptions struct {
 	// Terminal receives the simulated LED and the default log; default
 	// os.Stderr. Keyboard defaults to os.Stdin.
 	Terminal io.Writer
-	ansi     bool // Terminal is one, for the simulated LED's colours
+	// Version is Hark's, as integrations report it.
+	Version string
+	ansi    bool // Terminal is one, for the simulated LED's colours
 }
 
 // ModelError is Run's error for a configured model that cannot be loaded:
@@ -84,8 +86,13 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 		return err
 	}
 
+	in, err := openIntegrations(cfg, opts.Version, log)
+	if err != nil {
+		dev.showFailure(ctx, log, err)
+		return err
+	}
 	g, ctx := errgroup.WithContext(ctx)
-	a, err := dev.newAssistant(cfg, opts, log)
+	a, err := dev.newAssistant(cfg, opts, in, log)
 	if err != nil {
 		dev.showFailure(ctx, log, err)
 		return err
@@ -98,6 +105,7 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 		g.Go(func() error { return dev.button(ctx, a, log) })
 	}
 	g.Go(func() error { return keepAlive(ctx, a.Healthy, log) })
+	g.Go(func() error { return in.run(ctx, a) })
 	if err := notifyReady(); err != nil {
 		log.Warn("systemd notify", "err", err)
 	}

@@ -62,6 +62,11 @@ type Options struct {
 	// Grace is how long running commands get to return when Run stops;
 	// default 3 s.
 	Grace time.Duration
+	// Fallback, if set, answers what no command matched (Home Assistant's
+	// conversation agent, say). It runs on a worker, never on the main
+	// loop, with a context cancelled when the turn is; it must answer
+	// something, an error too, as a Response.
+	Fallback func(ctx context.Context, text string) commands.Response
 }
 
 // defaultGrace is Options.Grace's default.
@@ -82,6 +87,7 @@ type Assistant struct {
 	speaker  Speaker
 	led      Indicator
 	onEvent  func(Event)
+	fallback func(ctx context.Context, text string) commands.Response
 	grace    time.Duration
 	grammar  bool // restrict the recognizer to what the commands can match
 	// onAnswer, if set, is told each answer as it is recorded, on the loop
@@ -154,6 +160,7 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		speaker:  dev.Speaker,
 		led:      dev.Indicator,
 		onEvent:  opts.OnEvent,
+		fallback: opts.Fallback,
 		grace:    cmp.Or(opts.Grace, defaultGrace),
 		grammar:  cfg.Grammar,
 		audioOps: make(chan func(), 16),
@@ -233,6 +240,14 @@ func (a *Assistant) post(name string, fn func()) {
 	if err := a.sched.Post(name, fn); err != nil && !errors.Is(err, scheduler.ErrClosed) {
 		a.log.Error("posting to the main loop", "name", name, "err", err)
 	}
+}
+
+// Announce says text when the assistant is free, as a timer's ring is
+// (from an integration: MQTT's say topic); safe on any goroutine.
+func (a *Assistant) Announce(text string) {
+	a.post("announce", func() {
+		a.answer(0, commands.Response{Text: text, Command: "announce", Status: commands.StatusInfo})
+	})
 }
 
 // Send hands the machine an input (a press, a release, the microphone
@@ -349,6 +364,9 @@ func (a *Assistant) do(f Effect) {
 		a.stopSpeech()
 	case Speak:
 		a.startSpeech(f.ID, f.Text)
+	case Dispatch:
+		turn, text := f.Turn, f.Text
+		a.post("transcript", func() { a.heard(turn, text, nil, 0) })
 	case ClearErrorLater:
 		if a.errTimer != nil {
 			a.errTimer.Stop()
@@ -406,30 +424,52 @@ func (a *Assistant) heard(turn int, text string, err error, decode time.Duration
 	if a.stats != nil && a.stats.turn == turn {
 		a.stats.match, a.stats.commands = a.clock.Since(start), names
 	}
+	// What Hark heard is the first thing to look for in its log.
+	a.log.Info("heard", "turn", turn, "text", text, "commands", names)
 	a.onEvent(Event{Kind: EventTranscript, Turn: turn, Text: text, Commands: names})
 	for _, m := range matches {
 		a.onEvent(Event{Kind: EventCommand, Turn: turn, Command: m.Command, Text: m.Text, Params: ParamStrings(m.Params)})
 	}
-	if len(matches) == 0 {
+	if len(matches) == 0 && a.fallback == nil {
 		a.answer(turn, commands.NotFound())
 		a.handle(Input{Kind: TurnDone, Turn: turn})
 		return
 	}
 	ctx, cancel := context.WithCancel(a.life)
-	run := &turnRun{turn: turn, started: start, cancel: cancel, running: len(matches)}
+	n := max(len(matches), 1) // nothing matched: the fallback is the one command
+	run := &turnRun{turn: turn, started: start, cancel: cancel, running: n}
 	a.turns[turn] = run
-	for i := range matches {
+	for i := range n {
 		run.cmds = append(run.cmds, &cmdRun{run: run, idx: i})
+	}
+	if len(matches) == 0 {
+		a.startFallback(ctx, run.cmds[0], text)
+		return
 	}
 	for i, m := range matches {
 		a.start(ctx, run.cmds[i], m)
 	}
 }
 
+// startFallback asks Options.Fallback, on a worker, what to answer to text
+// that no command matched.
+func (a *Assistant) startFallback(ctx context.Context, c *cmdRun, text string) {
+	a.launch(ctx, c, scheduler.Command{
+		Name: "fallback",
+		Run: func(rt scheduler.Runtime) error {
+			r := a.fallback(rt.Context(), text)
+			return rt.OnLoop(func() error {
+				a.respond(c, r)
+				return nil
+			})
+		},
+	})
+}
+
 // start runs one matched command on the scheduler: async ones on the loop,
 // blocking ones on a worker.
 func (a *Assistant) start(ctx context.Context, c *cmdRun, m commands.Match) {
-	job, err := a.sched.Start(ctx, scheduler.Command{
+	a.launch(ctx, c, scheduler.Command{
 		Name:    m.Command,
 		Pattern: m.Pattern,
 		Async:   m.Kind == commands.Async,
@@ -445,8 +485,13 @@ func (a *Assistant) start(ctx context.Context, c *cmdRun, m commands.Match) {
 			return nil
 		},
 	})
+}
+
+// launch starts cmd, c of its turn, and notes when it has returned.
+func (a *Assistant) launch(ctx context.Context, c *cmdRun, cmd scheduler.Command) {
+	job, err := a.sched.Start(ctx, cmd)
 	if err != nil {
-		a.log.Error("starting command", "command", m.Command, "err", err)
+		a.log.Error("starting command", "command", cmd.Name, "err", err)
 		a.returned(c)
 		return
 	}

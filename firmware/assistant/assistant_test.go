@@ -160,7 +160,17 @@ const waitLimit = 10 * time.Second
 func newHarness(t testing.TB, cfg *Config, extra ...commands.Command) *harness {
 	t.Helper()
 	logs := &logBuffer{}
-	h := startHarness(t, cfg, logs, extra)
+	h := startHarness(t, cfg, logs, Options{Commands: extra})
+	h.logs = logs
+	return h
+}
+
+// newHarnessWith is newHarness with options (their clock, logger and grace
+// are the harness's).
+func newHarnessWith(t testing.TB, cfg *Config, opts Options) *harness {
+	t.Helper()
+	logs := &logBuffer{}
+	h := startHarness(t, cfg, logs, opts)
 	h.logs = logs
 	return h
 }
@@ -168,10 +178,10 @@ func newHarness(t testing.TB, cfg *Config, extra ...commands.Command) *harness {
 // newQuietHarness keeps no log, for long runs.
 func newQuietHarness(t testing.TB) *harness {
 	t.Helper()
-	return startHarness(t, nil, io.Discard, nil)
+	return startHarness(t, nil, io.Discard, Options{})
 }
 
-func startHarness(t testing.TB, cfg *Config, logw io.Writer, extra []commands.Command) *harness {
+func startHarness(t testing.TB, cfg *Config, logw io.Writer, opts Options) *harness {
 	t.Helper()
 	if cfg == nil {
 		cfg = &Config{Grammar: true}
@@ -186,12 +196,10 @@ func startHarness(t testing.TB, cfg *Config, logw io.Writer, extra []commands.Co
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	a, err := New(*cfg, Devices{Listener: h.listener, Speaker: h.speaker, Indicator: h.led}, Options{
-		Commands: extra,
-		Clock:    h.clock,
-		Logger:   slog.New(slog.NewJSONHandler(logw, nil)),
-		Grace:    5 * time.Second,
-	})
+	opts.Clock = h.clock
+	opts.Logger = slog.New(slog.NewJSONHandler(logw, nil))
+	opts.Grace = 5 * time.Second
+	a, err := New(*cfg, Devices{Listener: h.listener, Speaker: h.speaker, Indicator: h.led}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

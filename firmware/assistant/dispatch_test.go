@@ -398,3 +398,48 @@ func TestDispatchMicLost(t *testing.T) {
 		t.Errorf("listened %d times, want 1 (not while the microphone was lost)", h.listener.downs)
 	}
 }
+
+// TestDispatchHeardText: text said some other way (MQTT's utterance topic)
+// runs commands as a spoken utterance does, without listening; announced
+// text is spoken when the assistant is free; mute comes and goes.
+func TestDispatchHeardText(t *testing.T) {
+	h := newHarness(t, nil)
+	h.a.Send(Input{Kind: Heard, Text: "what time is it"})
+	if states := h.untilRest(); !slices.Equal(states, []State{Thinking, Speaking, Idle}) {
+		t.Fatalf("states %v", states)
+	}
+	if got := h.said(); !slices.Equal(got, []string{"It's 3:04 PM."}) {
+		t.Fatalf("said %q", got)
+	}
+	if h.listener.downs != 0 {
+		t.Errorf("listened %d times for a text", h.listener.downs)
+	}
+	h.a.Announce("dinner is ready")
+	h.expectStates(Speaking, Idle)
+	if got := h.said(); !slices.Equal(got, []string{"dinner is ready"}) {
+		t.Fatalf("announced %q", got)
+	}
+	h.a.Send(Input{Kind: MuteOn})
+	h.expectStates(Muted)
+	h.a.Send(Input{Kind: MuteOff})
+	h.expectStates(Idle)
+	if heard := h.logs.records(t, "heard"); len(heard) != 1 || heard[0]["text"] != "what time is it" {
+		t.Errorf("transcript log %v", heard)
+	}
+}
+
+// TestDispatchFallback: what no command matched goes to the fallback (Home
+// Assistant's conversation agent), on a worker, and its answer is spoken;
+// matched commands never reach it.
+func TestDispatchFallback(t *testing.T) {
+	asked := make(chan string, 4)
+	h := newHarnessWith(t, nil, Options{Fallback: func(ctx context.Context, text string) commands.Response {
+		asked <- text
+		return commands.Response{Text: "The porch light is on.", Status: commands.StatusSuccess}
+	}})
+	h.turn("turn on the porch light", "The porch light is on.")
+	h.turn("what time is it", "It's 3:04 PM.")
+	if len(asked) != 1 || <-asked != "turn on the porch light" {
+		t.Errorf("the fallback was asked %d times", len(asked)+1)
+	}
+}

@@ -44,9 +44,12 @@ const (
 	ErrorShown                   // the error state has been shown long enough
 	MicLost                      // the microphone stopped delivering audio; Text says why
 	MicRestored                  // the microphone delivers audio again
+	Heard                        // Text was said some other way (typed, sent over MQTT): handle it as an utterance
+	MuteOn                       // mute, as a silent long press does, but from elsewhere (MQTT)
+	MuteOff                      // unmute
 )
 
-var inputNames = [...]string{"pressed", "released", "long-pressed", "unheard", "answered", "spoken", "turn-done", "failure", "error-shown", "mic-lost", "mic-restored"}
+var inputNames = [...]string{"pressed", "released", "long-pressed", "unheard", "answered", "spoken", "turn-done", "failure", "error-shown", "mic-lost", "mic-restored", "heard", "mute-on", "mute-off"}
 
 func (k InputKind) String() string {
 	if int(k) < len(inputNames) {
@@ -75,9 +78,10 @@ const (
 	StopSpeaking                       // cut the current speech short
 	Speak                              // say Text; report Spoken with ID when done
 	ClearErrorLater                    // send ErrorShown with ID after the error has been seen
+	Dispatch                           // run the commands of Text as utterance Turn (no audio to decode)
 )
 
-var effectNames = [...]string{"start-listening", "finish-listening", "discard-listening", "cancel-turn", "stop-speaking", "speak", "clear-error-later"}
+var effectNames = [...]string{"start-listening", "finish-listening", "discard-listening", "cancel-turn", "stop-speaking", "speak", "clear-error-later", "dispatch"}
 
 func (k EffectKind) String() string {
 	if int(k) < len(effectNames) {
@@ -89,8 +93,8 @@ func (k EffectKind) String() string {
 // Effect is one output of the Machine.
 type Effect struct {
 	Kind EffectKind
-	Text string // Speak
-	Turn int    // FinishListening, CancelTurn
+	Text string // Speak, Dispatch
+	Turn int    // FinishListening, CancelTurn, Dispatch
 	ID   int    // Speak, ClearErrorLater
 }
 
@@ -204,6 +208,24 @@ func (m *Machine) Handle(e Input) []Effect {
 			return nil
 		}
 		return m.settle(nil)
+	case Heard:
+		return m.heard(e.Text)
+	case MuteOn:
+		m.muted = true
+		switch m.state {
+		case Listening:
+			m.state = Muted
+			return []Effect{{Kind: DiscardListening}}
+		case Idle:
+			m.state = Muted
+		}
+		return nil // a turn under way ends muted
+	case MuteOff:
+		m.muted = false
+		if m.state == Muted {
+			m.state = m.resting()
+		}
+		return nil
 	case ErrorShown:
 		if m.state != Failed || e.ID != m.failures {
 			return nil
@@ -245,6 +267,28 @@ func (m *Machine) press() []Effect {
 	m.state = Listening
 	m.held = false
 	return append(fx, Effect{Kind: StartListening})
+}
+
+// heard starts a turn for text that needs no listening. It interrupts
+// what is under way, as a press does, but not a person speaking: while
+// listening it is dropped. Muted and a lost microphone do not stop it; the
+// machine comes back to them when the turn is done.
+func (m *Machine) heard(text string) []Effect {
+	var fx []Effect
+	switch m.state {
+	case Listening:
+		return nil
+	case Speaking:
+		fx = append(fx, Effect{Kind: StopSpeaking})
+		m.queue = nil
+	}
+	if m.active {
+		fx = append(fx, Effect{Kind: CancelTurn, Turn: m.turn})
+	}
+	m.turn++
+	m.active = true
+	m.state = Thinking
+	return append(fx, Effect{Kind: Dispatch, Turn: m.turn, Text: text})
 }
 
 // fail enters the error state, dropping what was under way; clearLater
@@ -305,6 +349,8 @@ func (e Effect) String() string {
 		return fmt.Sprintf("speak#%d %q", e.ID, e.Text)
 	case FinishListening, CancelTurn:
 		return fmt.Sprintf("%v#%d", e.Kind, e.Turn)
+	case Dispatch:
+		return fmt.Sprintf("dispatch#%d %q", e.Turn, e.Text)
 	}
 	return e.Kind.String()
 }

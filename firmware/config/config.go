@@ -20,6 +20,8 @@ import (
 	"github.com/hark-assistant/hark/commands/pattern"
 	"github.com/hark-assistant/hark/drivers/pins"
 	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/hass"
+	"github.com/hark-assistant/hark/firmware/mqtt"
 )
 
 // DefaultPaths are tried in order when no configuration file is named.
@@ -37,6 +39,9 @@ type Config struct {
 	LogLevel   string                    `yaml:"log_level"`
 	Builtins   assistant.BuiltinsConfig  `yaml:"builtins"`
 	Commands   []assistant.CommandConfig `yaml:"commands"`
+	// The smart-home integrations, off when absent (see integrations.go).
+	MQTT          *mqtt.Config `yaml:"mqtt"`
+	HomeAssistant *hass.Config `yaml:"home_assistant"`
 }
 
 // ButtonConfig is the push-to-talk button.
@@ -443,6 +448,7 @@ func (v *validator) validate(c *Config) {
 			v.fail(key+".say", "{%s} is neither a parameter of the pattern nor {output}", p)
 		}
 	}
+	v.integrations(c)
 	if len(v.errs) == 0 && len(c.Commands) > 0 {
 		if err := assistant.CheckCommands(c.Assistant(), types); err != nil {
 			v.failAt("commands", "%v", err)

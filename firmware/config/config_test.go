@@ -225,3 +225,41 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestParseIntegrations: the mqtt: and home_assistant: sections are off
+// when absent, checked by their packages when present (problems placed at
+// their keys), and get their defaults.
+func TestParseIntegrations(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	open := filepath.Join(dir, "open")
+	if err := os.WriteFile(open, []byte("s3cret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse("hark.yaml", []byte(configWithModel(t)))
+	if err != nil || cfg.MQTT != nil || cfg.HomeAssistant != nil {
+		t.Fatalf("no sections: %+v, %v; want both off", cfg, err)
+	}
+	src := fmt.Sprintf("mqtt:\n  broker: mqtt://127.0.0.1:1883\n  username: hark\n  password_file: %s\n  device_id: kitchen\nhome_assistant:\n  url: http://127.0.0.1:8123\n  token_file: %s\n", secret, secret)
+	cfg, err = Parse("hark.yaml", []byte(configWithModel(t)+src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MQTT.TopicPrefix != "hark/kitchen" || cfg.HomeAssistant.Timeout == 0 {
+		t.Errorf("defaults not applied: mqtt %+v, home_assistant %+v", cfg.MQTT, cfg.HomeAssistant)
+	}
+	tests := []struct{ src, key string }{
+		{"mqtt:\n  broker: http://x\n", "mqtt.broker"},
+		{fmt.Sprintf("mqtt:\n  broker: mqtt://127.0.0.1:1883\n  password_file: %s\n", open), "mqtt.password_file"},
+		{fmt.Sprintf("home_assistant:\n  url: http://127.0.0.1:8123\n  token_file: %s\n", open), "home_assistant.token_file"},
+	}
+	for _, tt := range tests {
+		_, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src))
+		if err == nil || !strings.Contains(err.Error(), ": "+tt.key+": ") || !strings.Contains(err.Error(), "hark.yaml:") {
+			t.Errorf("%q: err %v, want one naming %s with its line", tt.src, err, tt.key)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 
 	"github.com/hark-assistant/hark/firmware"
@@ -20,6 +21,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("config", "", "configuration file (default: the first of /etc/hark/hark.yaml, ./hark.yaml)")
 	sim := fs.Bool("sim", false, "no GPIO: Enter toggles the button, the LED is drawn on the terminal")
 	wav := fs.String("wav", "", "instead of the microphone: press once over this WAV file, answer, exit")
+	forget := fs.Bool("mqtt-forget", false, "remove Hark's Home Assistant discovery and retained MQTT topics from the broker, then exit (stop the service first)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		if fs.NArg() > 0 {
 			fmt.Fprintf(stderr, "hark run: unexpected argument %q\n", fs.Arg(0))
@@ -30,7 +32,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitConfig
 	}
-	if err := firmware.Run(ctx, cfg, firmware.RunOptions{Sim: *sim, WAV: *wav, Terminal: stderr, Keyboard: os.Stdin}); err != nil {
+	if *forget {
+		if err := firmware.ForgetMQTT(ctx, cfg, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
+			fmt.Fprintf(stderr, "hark: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	if err := firmware.Run(ctx, cfg, firmware.RunOptions{Sim: *sim, WAV: *wav, Terminal: stderr, Keyboard: os.Stdin, Version: version}); err != nil {
 		fmt.Fprintf(stderr, "hark: %v\n", err)
 		var modelErr *firmware.ModelError
 		switch {

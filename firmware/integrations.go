@@ -1,0 +1,181 @@
+package firmware
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/config"
+	"github.com/hark-assistant/hark/firmware/hass"
+	"github.com/hark-assistant/hark/firmware/mqtt"
+)
+
+// listenWindow is how long Hark listens when asked to from elsewhere (the
+// Home Assistant "listen" button): there is no button to release.
+const listenWindow = 5 * time.Second
+
+// integrations are the smart-home bridges configured: each is nil when its
+// section is absent.
+type integrations struct {
+	mqtt   *mqtt.Client
+	inputs chan func(*assistant.Assistant) // MQTT's inputs, handed to the assistant in order
+	hass   *hass.Client
+	log    *slog.Logger
+}
+
+// openIntegrations builds the configured bridges; they start in Run's group.
+func openIntegrations(cfg *config.Config, version string, log *slog.Logger) (*integrations, error) {
+	in := &integrations{inputs: make(chan func(*assistant.Assistant), 64), log: log}
+	if cfg.MQTT != nil {
+		mc := *cfg.MQTT
+		mc.Version = version
+		for _, c := range cfg.Commands {
+			mc.Commands = append(mc.Commands, c.Name)
+		}
+		client, err := mqtt.New(mc, mqttInputs{in: in.inputs, log: log}, log)
+		if err != nil {
+			return nil, err
+		}
+		in.mqtt = client
+	}
+	if cfg.HomeAssistant != nil {
+		client, err := hass.New(*cfg.HomeAssistant, log)
+		if err != nil {
+			return nil, err
+		}
+		in.hass = client
+	}
+	return in, nil
+}
+
+// options adds the bridges to the assistant's options: events out to MQTT,
+// what no command matched to Home Assistant.
+func (in *integrations) options(opts assistant.Options) assistant.Options {
+	if in.mqtt != nil {
+		next := opts.OnEvent
+		opts.OnEvent = func(e assistant.Event) {
+			if next != nil {
+				next(e)
+			}
+			in.mqtt.Publish(mqttEvent(e))
+		}
+	}
+	if in.hass != nil {
+		opts.Fallback = in.converse
+	}
+	return opts
+}
+
+// mqttEvent is e as the MQTT bridge publishes it.
+func mqttEvent(e assistant.Event) mqtt.Event {
+	return mqtt.Event{
+		Kind:    mqtt.Kind(e.Kind.String()),
+		Turn:    e.Turn,
+		Text:    e.Text,
+		Command: e.Command,
+		Params:  e.Params,
+		Status:  e.Status,
+		State:   e.State.String(),
+		HeldMS:  e.Held.Milliseconds(),
+	}
+}
+
+// converse asks Home Assistant's conversation agent; its failures are
+// answered, with an error status, never left silent.
+func (in *integrations) converse(ctx context.Context, text string) commands.Response {
+	ans, err := in.hass.Process(ctx, text)
+	var refused *hass.ResponseError
+	switch {
+	case errors.As(err, &refused) && refused.Speech != "":
+		return commands.Response{Text: refused.Speech, Command: "home_assistant", Status: commands.StatusFailed}
+	case err != nil:
+		in.log.Warn("home assistant", "err", err)
+		return commands.Response{Text: "Sorry, Home Assistant did not answer.", Command: "home_assistant", Status: commands.StatusError}
+	case ans.Speech == "":
+		return commands.Response{Text: "Done.", Command: "home_assistant", Status: commands.StatusSuccess}
+	}
+	return commands.Response{Text: ans.Speech, Command: "home_assistant", Status: commands.StatusSuccess}
+}
+
+// run runs the bridges until ctx is done: the MQTT client, and the
+// hand-over of its inputs to the assistant.
+func (in *integrations) run(ctx context.Context, a *assistant.Assistant) error {
+	if in.hass != nil {
+		defer in.hass.CloseIdleConnections()
+	}
+	if in.mqtt == nil {
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() { done <- in.mqtt.Run(ctx) }()
+	var release <-chan time.Time // a listen asked for from elsewhere ends
+	for {
+		select {
+		case input := <-in.inputs:
+			if input == nil { // listen
+				a.Send(assistant.Input{Kind: assistant.Pressed})
+				release = time.After(listenWindow)
+				continue
+			}
+			input(a)
+		case <-release:
+			release = nil
+			a.Send(assistant.Input{Kind: assistant.Released})
+		case err := <-done:
+			return err
+		}
+	}
+}
+
+// mqttInputs hands what arrives over MQTT to the assistant, in order,
+// through run; it never blocks MQTT's goroutine.
+type mqttInputs struct {
+	in  chan<- func(*assistant.Assistant)
+	log *slog.Logger
+}
+
+func (m mqttInputs) send(f func(*assistant.Assistant)) {
+	select {
+	case m.in <- f:
+	default:
+		m.log.Warn("mqtt: input dropped, the assistant is not keeping up")
+	}
+}
+
+func (m mqttInputs) Say(text string) {
+	m.send(func(a *assistant.Assistant) { a.Announce(text) })
+}
+
+func (m mqttInputs) Utterance(text string) {
+	m.send(func(a *assistant.Assistant) { a.Send(assistant.Input{Kind: assistant.Heard, Text: text}) })
+}
+
+func (m mqttInputs) SetMuted(muted bool) {
+	kind := assistant.MuteOff
+	if muted {
+		kind = assistant.MuteOn
+	}
+	m.send(func(a *assistant.Assistant) { a.Send(assistant.Input{Kind: kind}) })
+}
+
+// Listen is sent as nil: run presses, and releases after listenWindow.
+func (m mqttInputs) Listen() { m.send(nil) }
+
+var _ mqtt.Inputs = mqttInputs{}
+
+// ForgetMQTT removes Hark's Home Assistant discovery and retained topics
+// from the broker (hark run --mqtt-forget); stop the service first, or it
+// announces itself again at its next connection.
+func ForgetMQTT(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	if cfg.MQTT == nil {
+		return errors.New("the configuration has no mqtt: section")
+	}
+	client, err := mqtt.New(*cfg.MQTT, mqttInputs{in: make(chan func(*assistant.Assistant)), log: log}, log)
+	if err != nil {
+		return err
+	}
+	return client.Forget(ctx)
+}
