@@ -222,6 +222,7 @@ func (a *Assistant) Run(ctx context.Context) error {
 	}()
 	a.post("start", func() {
 		a.led.Show(a.machine.State())
+		a.onEvent(Event{Kind: EventState, State: a.machine.State()})
 		a.updateGrammar(true)
 	})
 	<-ctx.Done()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/commands/scheduler"
+	"github.com/hark-assistant/hark/firmware/mqtt/mqtttest"
 )
 
 // countAlerts counts the scheduler watchdog's reports: publishing from the
@@ -47,8 +48,8 @@ func BenchmarkPublishLoad(b *testing.B) {
 	}
 	const rate = 1000
 	total := seconds * rate
-	br := startBroker(b)
-	cfg := br.config(b, "bench")
+	br := mqtttest.Start(b)
+	cfg := configFor(br, "bench")
 	cfg.QoS, cfg.QueueSize = 1, 10000
 	w := watch(b, br, "hark/bench/event", "hark/bench/availability")
 	r := runClient(b, cfg)
@@ -75,11 +76,11 @@ func BenchmarkPublishLoad(b *testing.B) {
 		var lat []time.Duration
 		for _, m := range w.on("hark/bench/event") {
 			var e Event
-			if json.Unmarshal([]byte(m.payload), &e) != nil || e.Seq+uint64(total) <= last || seen[e.Seq] {
+			if json.Unmarshal(m.Payload, &e) != nil || e.Seq+uint64(total) <= last || seen[e.Seq] {
 				continue
 			}
 			seen[e.Seq] = true
-			lat = append(lat, m.at.Sub(e.Time))
+			lat = append(lat, m.Received.Sub(e.Time))
 		}
 		slices.Sort(lat)
 		b.ReportMetric(float64(total-len(seen)), "lost")
@@ -122,8 +123,8 @@ func BenchmarkPublishCaller(b *testing.B) {
 		}
 	})
 	b.Run("connected", func(b *testing.B) {
-		br := startBroker(b)
-		cfg := br.config(b, "bench")
+		br := mqtttest.Start(b)
+		cfg := configFor(br, "bench")
 		cfg.QoS = 1
 		w := watch(b, br, "hark/bench/availability")
 		r := runClient(b, cfg)
@@ -150,8 +151,8 @@ func BenchmarkPublishLoopHandoff(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			var r *running
 			if on {
-				br := startBroker(b)
-				cfg := br.config(b, "bench")
+				br := mqtttest.Start(b)
+				cfg := configFor(br, "bench")
 				cfg.QoS = 1
 				w := watch(b, br, "hark/bench/availability")
 				r = runClient(b, cfg)

@@ -18,6 +18,8 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"go.uber.org/goleak"
 	"gopkg.in/yaml.v3"
+
+	"github.com/hark-assistant/hark/firmware/mqtt/mqtttest"
 )
 
 // childEnv, when set, makes the test binary run a Client with the config it
@@ -54,22 +56,23 @@ func child(cfgJSON string) int {
 }
 
 // seqIs matches the event with sequence number seq.
-func seqIs(seq uint64) func(received) bool {
-	return func(m received) bool {
+func seqIs(seq uint64) func(mqtttest.Message) bool {
+	return func(m mqtttest.Message) bool {
 		var e Event
-		return json.Unmarshal([]byte(m.payload), &e) == nil && e.Seq == seq
+		return json.Unmarshal(m.Payload, &e) == nil && e.Seq == seq
 	}
 }
 
 func TestUnauthenticatedClientRefused(t *testing.T) {
-	b := startBroker(t)
+	b := mqtttest.Start(t)
+	user := clientUser(t, b)
 	for _, tc := range []struct{ name, user, pass string }{
 		{"anonymous", "", ""},
-		{"wrong password", harkUser, "guess"},
-		{"unknown user", "mallory", harkPass},
+		{"wrong password", user[0], "guess"},
+		{"unknown user", "mallory", user[1]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := paho.NewClientOptions().AddBroker("tcp://" + b.addr()).SetClientID("intruder").
+			o := paho.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("intruder").
 				SetUsername(tc.user).SetPassword(tc.pass).SetConnectTimeout(waitLimit)
 			c := paho.NewClient(o)
 			tok := c.Connect()
@@ -86,8 +89,8 @@ func TestUnauthenticatedClientRefused(t *testing.T) {
 }
 
 func TestAvailabilityOnlineThenOfflineOnStop(t *testing.T) {
-	b := startBroker(t)
-	cfg := b.config(t, "kitchen")
+	b := mqtttest.Start(t)
+	cfg := configFor(b, "kitchen")
 	w := watch(t, b, "hark/kitchen/availability")
 	before := goleak.IgnoreCurrent()
 
@@ -102,14 +105,14 @@ func TestAvailabilityOnlineThenOfflineOnStop(t *testing.T) {
 	}
 
 	late := watch(t, b, "hark/kitchen/availability")
-	if m := late.waitFor(t, "retained availability", func(received) bool { return true }); m.payload != "offline" || !m.retained {
-		t.Errorf("retained availability = %q (retained %v), want offline", m.payload, m.retained)
+	if m := late.waitFor(t, "retained availability", func(mqtttest.Message) bool { return true }); string(m.Payload) != "offline" || !m.Retained {
+		t.Errorf("retained availability = %q (retained %v), want offline", m.Payload, m.Retained)
 	}
 }
 
 func TestLastWillWhenKilled(t *testing.T) {
-	b := startBroker(t)
-	cfg := b.config(t, "hall")
+	b := mqtttest.Start(t)
+	cfg := configFor(b, "hall")
 	js, _ := json.Marshal(cfg)
 	w := watch(t, b, "hark/hall/availability", "hark/hall/state")
 
@@ -139,17 +142,17 @@ func TestLastWillWhenKilled(t *testing.T) {
 	cmd.Process.Kill() // SIGKILL: no Disconnect, no "offline" of its own
 	<-exited
 	m := w.waitPayload(t, "hark/hall/availability", "offline")
-	t.Logf("last will after kill: %q", m.payload)
+	t.Logf("last will after kill: %q", m.Payload)
 
 	late := watch(t, b, "hark/hall/availability")
-	if m := late.waitFor(t, "retained availability", func(received) bool { return true }); m.payload != "offline" {
-		t.Errorf("retained availability after the will = %q, want offline", m.payload)
+	if m := late.waitFor(t, "retained availability", func(mqtttest.Message) bool { return true }); string(m.Payload) != "offline" {
+		t.Errorf("retained availability after the will = %q, want offline", m.Payload)
 	}
 }
 
 func TestRetainedStateMuteAndTranscript(t *testing.T) {
-	b := startBroker(t)
-	r := runClient(t, b.config(t, "kitchen"))
+	b := mqtttest.Start(t)
+	r := runClient(t, configFor(b, "kitchen"))
 	w := watch(t, b, "hark/kitchen/#")
 	w.waitPayload(t, "hark/kitchen/availability", "online")
 
@@ -169,16 +172,16 @@ func TestRetainedStateMuteAndTranscript(t *testing.T) {
 		"hark/kitchen/mute":       "ON",
 		"hark/kitchen/transcript": "turn on the kitchen light",
 	} {
-		m := late.waitFor(t, "retained "+topic, func(m received) bool { return m.topic == topic })
-		if m.payload != want || !m.retained {
-			t.Errorf("%s: %q (retained %v), want retained %q", topic, m.payload, m.retained, want)
+		m := late.waitFor(t, "retained "+topic, mqtttest.Topic(topic))
+		if string(m.Payload) != want || !m.Retained {
+			t.Errorf("%s: %q (retained %v), want retained %q", topic, m.Payload, m.Retained, want)
 		}
 	}
 }
 
 func TestEventJSONForEachKind(t *testing.T) {
-	b := startBroker(t)
-	r := runClient(t, b.config(t, "kitchen"))
+	b := mqtttest.Start(t)
+	r := runClient(t, configFor(b, "kitchen"))
 	w := watch(t, b, "hark/kitchen/event", "hark/kitchen/availability")
 	w.waitPayload(t, "hark/kitchen/availability", "online") // QoS 0: events before this are dropped
 	events := []Event{
@@ -200,45 +203,48 @@ func TestEventJSONForEachKind(t *testing.T) {
 		seq := uint64(i + 1)
 		m := w.waitFor(t, fmt.Sprintf("event %d", seq), seqIs(seq))
 		var raw map[string]any
-		if err := json.Unmarshal([]byte(m.payload), &raw); err != nil {
-			t.Fatalf("event %d: %v: %s", seq, err, m.payload)
+		if err := json.Unmarshal(m.Payload, &raw); err != nil {
+			t.Fatalf("event %d: %v: %s", seq, err, m.Payload)
 		}
 		var got Event
-		json.Unmarshal([]byte(m.payload), &got)
+		json.Unmarshal(m.Payload, &got)
 		if got.Time.IsZero() || time.Since(got.Time) > time.Hour {
 			t.Errorf("%s: time %v", want.Kind, got.Time)
 		}
 		want.Seq, want.Time, got.Time = seq, time.Time{}, time.Time{}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("event %d:\n got %+v\nwant %+v\njson %s", seq, got, want, m.payload)
+			t.Errorf("event %d:\n got %+v\nwant %+v\njson %s", seq, got, want, m.Payload)
 		}
 		if raw["kind"] != string(want.Kind) {
 			t.Errorf("kind = %v, want %s", raw["kind"], want.Kind)
 		}
-		t.Logf("%s", m.payload)
+		t.Logf("%s", m.Payload)
 	}
+	// Published counts acknowledged sends, which the client may tally just
+	// after the watcher has the messages.
+	waitUntil(t, "the events are counted", func() bool { return r.Stats().Published >= uint64(len(events)) })
 	if w := r.Stats(); w.Published != uint64(len(events)) || w.Dropped != 0 {
 		t.Errorf("stats %+v, want %d published, 0 dropped", w, len(events))
 	}
 }
 
 func TestInputsRoundTrip(t *testing.T) {
-	b := startBroker(t)
+	b := mqtttest.Start(t)
 	w := watch(t, b, "hark/kitchen/availability")
 	// Retained before the client subscribes: the broker replays it on
 	// subscribing, flagged retained, and the client must ignore it.
-	w.publish(t, "hark/kitchen/say", "retained text must not be spoken", true)
-	r := runClient(t, b.config(t, "kitchen"))
+	b.Publish(t, "hark/kitchen/say", "retained text must not be spoken", true)
+	r := runClient(t, configFor(b, "kitchen"))
 	w.waitPayload(t, "hark/kitchen/availability", "online")
 
-	w.publish(t, "hark/kitchen/mute/set", "maybe", false) // ignored: not ON or OFF
-	w.publish(t, "hark/kitchen/say", "  hello from Home Assistant ", false)
-	w.publish(t, "hark/kitchen/utterance", "what time is it", false)
-	w.publish(t, "hark/kitchen/mute/set", "ON", false)
-	w.publish(t, "hark/kitchen/mute/set", "off", false)
-	w.publish(t, "hark/kitchen/listen", "PRESS", false)
-	w.publish(t, "hark/kitchen/say", "", false) // empty: ignored
-	w.publish(t, "hark/kitchen/say", "last", false)
+	b.Publish(t, "hark/kitchen/mute/set", "maybe", false) // ignored: not ON or OFF
+	b.Publish(t, "hark/kitchen/say", "  hello from Home Assistant ", false)
+	b.Publish(t, "hark/kitchen/utterance", "what time is it", false)
+	b.Publish(t, "hark/kitchen/mute/set", "ON", false)
+	b.Publish(t, "hark/kitchen/mute/set", "off", false)
+	b.Publish(t, "hark/kitchen/listen", "PRESS", false)
+	b.Publish(t, "hark/kitchen/say", "", false) // empty: ignored
+	b.Publish(t, "hark/kitchen/say", "last", false)
 	for _, want := range []string{
 		"say:hello from Home Assistant",
 		"utterance:what time is it",
@@ -254,8 +260,8 @@ func TestInputsRoundTrip(t *testing.T) {
 }
 
 func TestDiscoveryPayloads(t *testing.T) {
-	b := startBroker(t)
-	cfg := b.config(t, "kitchen")
+	b := mqtttest.Start(t)
+	cfg := configFor(b, "kitchen")
 	cfg.Version = "1.2.3"
 	cfg.Commands = []string{"light", "time"}
 	w := watch(t, b, "homeassistant/#", "hark/kitchen/command")
@@ -265,13 +271,13 @@ func TestDiscoveryPayloads(t *testing.T) {
 	configs := map[string]config{}
 	for _, object := range []string{"sensor/hark_kitchen/state", "sensor/hark_kitchen/transcript", "event/hark_kitchen/command", "switch/hark_kitchen/mute", "button/hark_kitchen/listen"} {
 		topic := "homeassistant/" + object + "/config"
-		m := w.waitFor(t, topic, func(m received) bool { return m.topic == topic })
+		m := w.waitFor(t, topic, mqtttest.Topic(topic))
 		var c config
-		if err := json.Unmarshal([]byte(m.payload), &c); err != nil {
+		if err := json.Unmarshal(m.Payload, &c); err != nil {
 			t.Fatalf("%s: %v", topic, err)
 		}
 		configs[object] = c
-		t.Logf("%s: %s", topic, m.payload)
+		t.Logf("%s: %s", topic, m.Payload)
 	}
 	ids := map[any]bool{}
 	for object, c := range configs {
@@ -312,15 +318,15 @@ func TestDiscoveryPayloads(t *testing.T) {
 	// The event entity's payload: JSON with event_type, params as attributes.
 	r.Publish(Event{Kind: Command, Command: "light", Params: map[string]string{"room": "kitchen"}})
 	r.Publish(Event{Kind: Command, Command: "unknown"}) // not an event type: only on …/event
-	m := w.waitFor(t, "command event", func(m received) bool { return m.topic == "hark/kitchen/command" })
+	m := w.waitFor(t, "command event", mqtttest.Topic("hark/kitchen/command"))
 	var ev map[string]string
-	if err := json.Unmarshal([]byte(m.payload), &ev); err != nil || ev["event_type"] != "light" || ev["room"] != "kitchen" || ev["command"] != "light" {
-		t.Errorf("event entity payload %s (%v)", m.payload, err)
+	if err := json.Unmarshal(m.Payload, &ev); err != nil || ev["event_type"] != "light" || ev["room"] != "kitchen" || ev["command"] != "light" {
+		t.Errorf("event entity payload %s (%v)", m.Payload, err)
 	}
 
 	// Home Assistant restarting announces itself; Hark publishes its configs again.
 	before := len(w.on("homeassistant/switch/hark_kitchen/mute/config"))
-	w.publish(t, "homeassistant/status", "online", false)
+	b.Publish(t, "homeassistant/status", "online", false)
 	waitUntil(t, "discovery is published again", func() bool {
 		return len(w.on("homeassistant/switch/hark_kitchen/mute/config")) > before
 	})
@@ -330,12 +336,12 @@ func TestDiscoveryPayloads(t *testing.T) {
 }
 
 func TestForgetEmptiesDiscovery(t *testing.T) {
-	b := startBroker(t)
-	cfg := b.config(t, "attic")
+	b := mqtttest.Start(t)
+	cfg := configFor(b, "attic")
 	w := watch(t, b, "homeassistant/#")
 	r := runClient(t, cfg)
 	r.Publish(Event{Kind: State, State: StateIdle})
-	w.waitFor(t, "a config", func(m received) bool { return strings.HasSuffix(m.topic, "/listen/config") })
+	w.waitFor(t, "a config", func(m mqtttest.Message) bool { return strings.HasSuffix(m.Topic, "/listen/config") })
 	r.stop(t)
 
 	// As `hark run --mqtt-forget` would: a client that is not running.
@@ -350,26 +356,26 @@ func TestForgetEmptiesDiscovery(t *testing.T) {
 	}
 	for _, e := range entities(&c.cfg, c.t) {
 		topic := discoveryTopic(&c.cfg, e)
-		w.waitFor(t, "empty "+topic, func(m received) bool { return m.topic == topic && m.payload == "" })
+		w.waitFor(t, "empty "+topic, mqtttest.Payload(topic, ""))
 	}
 
 	// The broker keeps none: a new subscriber receives retained messages
 	// while subscribing, so before the marker published after it.
 	late := watch(t, b, "homeassistant/#", "hark/attic/#", "marker")
-	late.publish(t, "marker", "x", false)
+	b.Publish(t, "marker", "x", false)
 	late.waitPayload(t, "marker", "x")
-	for _, m := range late.all() {
-		if m.topic != "marker" {
-			t.Errorf("still retained after Forget: %s %q", m.topic, m.payload)
+	for _, m := range late.Messages() {
+		if m.Topic != "marker" {
+			t.Errorf("still retained after Forget: %s %q", m.Topic, m.Payload)
 		}
 	}
 }
 
 func TestForgetWhileRunning(t *testing.T) {
-	b := startBroker(t)
+	b := mqtttest.Start(t)
 	w := watch(t, b, "homeassistant/#", "hark/hall/event")
-	r := runClient(t, b.config(t, "hall"))
-	w.waitFor(t, "a config", func(m received) bool { return strings.HasSuffix(m.topic, "/listen/config") })
+	r := runClient(t, configFor(b, "hall"))
+	w.waitFor(t, "a config", func(m mqtttest.Message) bool { return strings.HasSuffix(m.Topic, "/listen/config") })
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if err := r.Forget(ctx); err != nil {
@@ -378,8 +384,8 @@ func TestForgetWhileRunning(t *testing.T) {
 	// Home Assistant coming online must not bring the device back. The
 	// client handles incoming messages in order, and announces before it
 	// sends later events: once the event is in, so would the configs be.
-	w.publish(t, "homeassistant/status", "online", false)
-	w.publish(t, "hark/hall/say", "after the status", false)
+	b.Publish(t, "homeassistant/status", "online", false)
+	b.Publish(t, "hark/hall/say", "after the status", false)
 	if got := r.in.next(t); got != "say:after the status" {
 		t.Fatalf("Inputs got %q", got)
 	}
@@ -390,11 +396,11 @@ func TestForgetWhileRunning(t *testing.T) {
 	}
 
 	late := watch(t, b, "homeassistant/#", "marker")
-	late.publish(t, "marker", "x", false)
+	b.Publish(t, "marker", "x", false)
 	late.waitPayload(t, "marker", "x")
-	for _, m := range late.all() {
-		if m.topic != "marker" {
-			t.Errorf("still retained after Forget: %s %q", m.topic, m.payload)
+	for _, m := range late.Messages() {
+		if m.Topic != "marker" {
+			t.Errorf("still retained after Forget: %s %q", m.Topic, m.Payload)
 		}
 	}
 }
@@ -436,8 +442,8 @@ queue_size: 500
 }
 
 func TestPublishCommand(t *testing.T) {
-	b := startBroker(t)
-	r := runClient(t, b.config(t, "kitchen"))
+	b := mqtttest.Start(t)
+	r := runClient(t, configFor(b, "kitchen"))
 	w := watch(t, b, "zigbee2mqtt/#", "hark/kitchen/availability")
 	w.waitPayload(t, "hark/kitchen/availability", "online")
 
@@ -448,15 +454,15 @@ func TestPublishCommand(t *testing.T) {
 	if err := r.PublishCommand(ctx, topic, payload, false, 1); err != nil {
 		t.Fatal(err)
 	}
-	m := w.waitFor(t, "the command's message", func(m received) bool { return m.topic == "zigbee2mqtt/kitchen_light/set" })
-	if m.payload != `{"state":"ON","by":{"name":"light"}}` {
-		t.Errorf("payload %s", m.payload)
+	m := w.waitFor(t, "the command's message", mqtttest.Topic("zigbee2mqtt/kitchen_light/set"))
+	if string(m.Payload) != `{"state":"ON","by":{"name":"light"}}` {
+		t.Errorf("payload %s", m.Payload)
 	}
 	if err := r.PublishCommand(ctx, "zigbee2mqtt/+/set", "x", false, 0); err == nil {
 		t.Error("a wildcard topic was accepted")
 	}
 
-	b.kill()
+	b.Kill()
 	waitUntil(t, "the client notices the broker is gone", func() bool { return !r.Stats().Connected })
 	err := r.PublishCommand(ctx, topic, payload, false, 1)
 	if !errors.Is(err, ErrNotConnected) {
@@ -465,8 +471,8 @@ func TestPublishCommand(t *testing.T) {
 }
 
 func TestBrokerOutage(t *testing.T) {
-	b := startBroker(t)
-	cfg := b.config(t, "kitchen")
+	b := mqtttest.Start(t)
+	cfg := configFor(b, "kitchen")
 	cfg.QoS, cfg.QueueSize = 1, 20
 	w := watch(t, b, "hark/kitchen/event")
 	r := runClient(t, cfg)
@@ -475,7 +481,7 @@ func TestBrokerOutage(t *testing.T) {
 	w.waitFor(t, "event 1", seqIs(1))
 	waitUntil(t, "event 1 is acknowledged", func() bool { return r.Stats().Published == 1 })
 
-	b.kill()
+	b.Kill()
 	waitUntil(t, "the client notices the broker is gone", func() bool { return !r.Stats().Connected })
 
 	// Publish must return at once with the broker down, queue full or not.
@@ -495,13 +501,14 @@ func TestBrokerOutage(t *testing.T) {
 		t.Errorf("during the outage: %+v, want 20 queued, 10 dropped", s)
 	}
 
-	// Restart on the same port, letting only the watcher in at first, so it
-	// has subscribed again before the client delivers its queue.
-	b.setUsers(t, [2]string{watchUser, watchPass})
-	b.restart()
-	w.waitSubscribed(t)
-	b.setUsers(t, [2]string{harkUser, harkPass}, [2]string{watchUser, watchPass})
-	b.reload()
+	// Restart on the same port, letting only the fixture's user in at
+	// first, so the watcher has subscribed again (Restart waits for it)
+	// before the client delivers its queue.
+	user := clientUser(t, b)
+	b.SetUsers(t)
+	b.Restart()
+	b.SetUsers(t, user)
+	b.Reload()
 	waitUntil(t, "the client reconnects", func() bool { return r.Stats().Connects == 2 })
 
 	r.Publish(Event{Kind: Released}) // seq 32: events resume after the queue
@@ -509,7 +516,7 @@ func TestBrokerOutage(t *testing.T) {
 	count := map[uint64]int{}
 	for _, m := range w.on("hark/kitchen/event") {
 		var e Event
-		if err := json.Unmarshal([]byte(m.payload), &e); err != nil {
+		if err := json.Unmarshal(m.Payload, &e); err != nil {
 			t.Fatal(err)
 		}
 		count[e.Seq]++
@@ -530,23 +537,23 @@ func TestBrokerOutage(t *testing.T) {
 }
 
 func TestRoomsOnOneBroker(t *testing.T) {
-	b := startBroker(t)
+	b := mqtttest.Start(t)
 	w := watch(t, b, "homeassistant/#", "hark/+/availability")
 	rooms := map[string]*running{}
 	for _, room := range []string{"kitchen", "hall", "attic"} {
-		rooms[room] = runClient(t, b.config(t, room))
+		rooms[room] = runClient(t, configFor(b, room))
 	}
 	ids := map[string]string{}
 	for room := range rooms {
 		w.waitPayload(t, "hark/"+room+"/availability", "online")
 		for _, object := range []string{"sensor/hark_%s/state", "sensor/hark_%s/transcript", "event/hark_%s/command", "switch/hark_%s/mute", "button/hark_%s/listen"} {
 			topic := "homeassistant/" + fmt.Sprintf(object, room) + "/config"
-			m := w.waitFor(t, topic, func(m received) bool { return m.topic == topic })
+			m := w.waitFor(t, topic, mqtttest.Topic(topic))
 			var c struct {
 				UniqueID string `json:"unique_id"`
 				Device   struct{ Identifiers []string }
 			}
-			json.Unmarshal([]byte(m.payload), &c)
+			json.Unmarshal(m.Payload, &c)
 			if other, dup := ids[c.UniqueID]; dup {
 				t.Errorf("unique_id %s used by %s and %s", c.UniqueID, other, room)
 			}
@@ -560,14 +567,14 @@ func TestRoomsOnOneBroker(t *testing.T) {
 		t.Errorf("%d distinct unique_ids, want 15", len(ids))
 	}
 
-	w.publish(t, "hark/kitchen/say", "only the kitchen", false)
+	b.Publish(t, "hark/kitchen/say", "only the kitchen", false)
 	if got := rooms["kitchen"].in.next(t); got != "say:only the kitchen" {
 		t.Errorf("kitchen got %q", got)
 	}
 	// The broker routed the kitchen's message before the marker (same
 	// publisher, in order), so a room that got it would see it first.
 	for _, room := range []string{"hall", "attic"} {
-		w.publish(t, "hark/"+room+"/say", "marker", false)
+		b.Publish(t, "hark/"+room+"/say", "marker", false)
 		if got := rooms[room].in.next(t); got != "say:marker" {
 			t.Errorf("%s got %q before its marker", room, got)
 		}
