@@ -33,6 +33,7 @@ type devices struct {
 
 	rec         pipeline.Recognizer
 	light       led.Light
+	simulated   bool // the LED is drawn on a terminal
 	driver      *led.Driver
 	src         audio.Source
 	script      *scriptedRun // --wav: the scripted microphone and its press
@@ -75,7 +76,7 @@ func (d *devices) openLight(c config.LEDConfig, opts RunOptions, log *slog.Logge
 		return err
 	}
 	d.onClose(closeLight)
-	d.light = light
+	d.light, d.simulated = light, opts.Sim || c.Backend == "terminal"
 	d.driver = led.New(light, led.Config{Logger: log})
 	return nil
 }

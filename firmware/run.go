@@ -56,9 +56,9 @@ var errScriptDone = errors.New("scripted utterance answered")
 
 // Run runs Hark with cfg until ctx is done (or, with opts.WAV, until that
 // one utterance is answered). A WAV file that cannot be used is refused
-// first, with the error of audio.ReadWAV, then a model that cannot be
-// loaded, with a *ModelError. The LED opens next, so that it shows any
-// later start-up failure. Run reports READY=1 to systemd once every device
+// first, with the error of audio.ReadWAV. The LED opens next, so that it
+// shows any later start-up failure for a few seconds: a model that cannot
+// be loaded (a *ModelError), a missing microphone or button. Run reports READY=1 to systemd once every device
 // is open, WATCHDOG=1 only while the main loop is healthy, and returns only
 // once every goroutine it started has returned and every device is closed.
 func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
@@ -75,10 +75,12 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 	}
 	var dev devices
 	defer func() { err = errors.Join(err, dev.close()) }()
-	if err := dev.openRecognizer(cfg.Recognizer, log); err != nil {
-		return &ModelError{Err: err}
-	}
 	if err := dev.openLight(cfg.LED, opts, log); err != nil {
+		return err
+	}
+	if err := dev.openRecognizer(cfg.Recognizer, log); err != nil {
+		err = &ModelError{Err: err}
+		dev.showFailure(ctx, log, err)
 		return err
 	}
 	if err := dev.openRest(cfg, opts, log); err != nil {
@@ -150,6 +152,9 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 // on a device with no screen it is the only sign of a start-up failure.
 func (d *devices) showFailure(ctx context.Context, log *slog.Logger, err error) {
 	log.Error("start-up failed", "err", err)
+	if d.simulated {
+		return // drawn on a terminal that shows the error anyway
+	}
 	ctx, cancel := context.WithTimeout(ctx, failureShown)
 	defer cancel()
 	d.driver.Set(led.Error)

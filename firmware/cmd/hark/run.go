@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/hark-assistant/hark/firmware"
+	"github.com/hark-assistant/hark/firmware/config"
 	"github.com/hark-assistant/hark/pipeline/audio"
 )
 
@@ -28,9 +30,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	_, cfg, ok := loadConfig(*configPath, stderr)
-	if !ok {
-		return exitConfig
+	var cfg *config.Config
+	if _, err := config.Find(); err != nil && *sim && *configPath == "" {
+		cfg = simConfig(stderr) // a laptop with a fresh clone: try it at once
+	} else {
+		var ok bool
+		if _, cfg, ok = loadConfig(*configPath, stderr); !ok {
+			return exitConfig
+		}
 	}
 	if *forget {
 		if err := firmware.ForgetMQTT(ctx, cfg, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
@@ -58,4 +65,26 @@ func badWAV(err error, wav string) bool {
 	var wavErr *audio.WAVError
 	var pathErr *fs.PathError
 	return errors.As(err, &wavErr) || (errors.As(err, &pathErr) && pathErr.Path == wav)
+}
+
+// simConfig is the configuration of `hark run --sim` where there is no
+// configuration file: the defaults, with the LED on the terminal and, if
+// the default Vosk model is not there, PocketSphinx with Debian's model;
+// without a microphone, silence.
+func simConfig(stderr io.Writer) *config.Config {
+	cfg := config.Default()
+	cfg.LED.Backend = "terminal"
+	engine := "the default Vosk model"
+	if _, err := os.Stat(cfg.Recognizer.Model); err != nil && firmware.PocketsphinxBuilt {
+		cfg.Recognizer = config.RecognizerConfig{Engine: "pocketsphinx", Grammar: true}
+		engine = "PocketSphinx with Debian's English model"
+	}
+	fmt.Fprintf(stderr, "hark: no configuration file (%s): running with the defaults and %s\n", strings.Join(config.DefaultPaths(), ", "), engine)
+	if mic, err := firmware.OpenMic(cfg.Audio, nil, nil); err != nil {
+		cfg.Audio.Backend = "null" // miniaudio's silent device: the rest still runs
+		fmt.Fprintf(stderr, "hark: no microphone (%v): listening to silence\n", err)
+	} else {
+		mic.Close()
+	}
+	return &cfg
 }

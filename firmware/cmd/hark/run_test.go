@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
@@ -23,7 +24,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 	// good is a valid configuration whose model directory holds no model:
 	// the WAV file is refused before the model is loaded.
 	good := filepath.Join(dir, "good.yaml")
-	if err := os.WriteFile(good, fmt.Appendf(nil, "recognizer:\n  model: %s\n", dir), 0o644); err != nil {
+	if err := os.WriteFile(good, fmt.Appendf(nil, "recognizer:\n  model: %s\nled:\n  backend: terminal\n", dir), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	garbage := filepath.Join(dir, "garbage.wav")
@@ -131,5 +132,26 @@ commands:
 	wav, err := os.ReadFile(played)
 	if err != nil || !bytes.HasPrefix(wav, []byte("RIFF")) {
 		t.Errorf("the player got no WAV (%v): % x", err, wav[:min(len(wav), 16)])
+	}
+}
+
+// TestRunSimOutOfTheBox: on a fresh clone (no configuration file, no Vosk
+// model installed) `hark run --sim` runs, with the defaults and
+// PocketSphinx, until it is stopped; it once exited 2.
+func TestRunSimOutOfTheBox(t *testing.T) {
+	t.Chdir(t.TempDir()) // no ./hark.yaml
+	if _, err := os.Stat("/etc/hark/hark.yaml"); err == nil {
+		t.Fatal("this machine has /etc/hark/hark.yaml: the test needs a machine without one")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"run", "--sim"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, &stderr)
+	}
+	for _, want := range []string{"running with the defaults and PocketSphinx", "hark running"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, &stderr)
+		}
 	}
 }
