@@ -9,7 +9,7 @@ SHELL    := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-HOST_ARCH := $(shell uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/ -e s/armv7l/armv7/)
+HOST_ARCH := $(shell scripts/host-arch)
 # Both engines are built by default (Debian packages PocketSphinx for every
 # arch); the tag nopocketsphinx leaves PocketSphinx out, as cross builds do
 # (scripts/cross-env). Vosk publishes no ARMv6 library, so a Pi Zero / Pi 1
