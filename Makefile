@@ -29,7 +29,7 @@ export CGO_CPPFLAGS := -I$(CURDIR)/scripts/vosk
 export CGO_LDFLAGS  := -L$(VOSK_LIB) -Wl,-rpath,$(VOSK_LIB)
 
 .PHONY: help setup build demo test vet fmt-check bench test-model model \
-	pi-arm64 pi-armv7 pi-test flash clean
+	pi-arm64 pi-armv7 pi-test flash system-test clean
 
 help:
 	@echo "make setup      install packages, Go modules and libvosk (idempotent)"
@@ -96,10 +96,21 @@ pi-test: pi-arm64 pi-armv7
 	scripts/pi-test arm64
 	scripts/pi-test armv7
 
+# ARCH=amd64 flashes bin/hark from `make build` (x86 boards, the system-test
+# rig). PORT, SSH_OPTS, CONFIG, MODEL, OFFLINE: see scripts/flash.
 flash:
-	@[ -n "$(PI)" ] || { echo "usage: make flash PI=user@host [ARCH=arm64|armv7]"; exit 2; }
-	$(MAKE) pi-$(or $(ARCH),arm64)
-	scripts/flash $(PI) $(or $(ARCH),arm64)
+	@[ -n "$(PI)" ] || { echo "usage: make flash PI=user@host [ARCH=arm64|armv7|amd64] [PORT=22] [SSH_OPTS=...]"; exit 2; }
+	$(if $(filter amd64,$(ARCH)),$(MAKE) build,$(MAKE) pi-$(or $(ARCH),arm64))
+	PORT='$(PORT)' SSH_OPTS='$(SSH_OPTS)' CONFIG='$(CONFIG)' MODEL='$(MODEL)' OFFLINE='$(OFFLINE)' \
+		scripts/flash $(PI) $(or $(ARCH),arm64)
+
+# System tests in a QEMU guest with real systemd, GPIO (gpio-sim) and ALSA
+# (snd-aloop): scripts/rig. Needs root (image build) and about 15-30 min.
+system-test:
+	scripts/rig/setup
+	$(MAKE) build test-model
+	scripts/rig/image >/dev/null
+	cd scripts/rig && $(GO) test -tags systemtest -v -count=1 -timeout 40m .
 
 clean:
 	rm -rf bin build

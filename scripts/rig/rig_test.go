@@ -1,0 +1,861 @@
+//go:build systemtest
+
+package rig
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The rig: paths and the guest's ssh options, set by TestMain.
+var (
+	repo    string // repository root
+	rigDir  string // scripts/rig
+	sshCfg  string // build/rig/run/ssh_config
+	flashed bool   // scenario 1 got Hark installed
+)
+
+// Scenario results, printed one line each at the end.
+var (
+	resultsMu sync.Mutex
+	results   []string
+)
+
+func report(t *testing.T, start time.Time, detail string) {
+	status := "PASS"
+	if t.Failed() {
+		status = "FAIL"
+	} else if t.Skipped() {
+		status = "SKIP"
+	}
+	line := fmt.Sprintf("%-4s %-34s %6.1fs  %s", status, t.Name(), time.Since(start).Seconds(), detail)
+	resultsMu.Lock()
+	results = append(results, line)
+	resultsMu.Unlock()
+}
+
+func TestMain(m *testing.M) {
+	wd, _ := os.Getwd()
+	rigDir = wd
+	repo = filepath.Clean(filepath.Join(wd, "../.."))
+	sshCfg = filepath.Join(repo, "build/rig/run/ssh_config")
+
+	reuse := os.Getenv("RIG_REUSE") == "1" && run(rigDir+"/vm", "ssh", "true") == nil
+	if !reuse {
+		start := time.Now()
+		out, err := exec.Command(rigDir + "/image").Output()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "rig: image: %v\n", err)
+			os.Exit(1)
+		}
+		img := strings.TrimSpace(string(out))
+		fmt.Printf("rig: image %s (%.1f s; built in %s s)\n", img, time.Since(start).Seconds(), readFile(img+"/build-seconds"))
+		boot, err := exec.Command(rigDir+"/vm", "boot", img).Output()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "rig: boot: %v\n", err)
+			_ = run(rigDir+"/vm", "stop")
+			os.Exit(1)
+		}
+		fmt.Printf("rig: guest booted, ssh after %s s\n", strings.TrimSpace(string(boot)))
+	}
+	code := m.Run()
+	fmt.Println("rig: scenarios")
+	for _, r := range results {
+		fmt.Println("rig:   " + r)
+	}
+	if !reuse && os.Getenv("RIG_KEEP") != "1" {
+		_ = run(rigDir+"/vm", "stop")
+	}
+	os.Exit(code)
+}
+
+func run(name string, args ...string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	return exec.CommandContext(ctx, name, args...).Run()
+}
+
+func readFile(p string) string {
+	b, _ := os.ReadFile(p)
+	return strings.TrimSpace(string(b))
+}
+
+// guest runs a shell script in the guest as root, with a deadline.
+func guest(timeout time.Duration, script string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ssh", "-F", sshCfg, "rig", script)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("timed out after %v: %w", timeout, err)
+	}
+	return out.String(), err
+}
+
+func mustGuest(t *testing.T, timeout time.Duration, script string) string {
+	t.Helper()
+	out, err := guest(timeout, script)
+	if err != nil {
+		t.Fatalf("guest %q: %v\n%s", script, err, out)
+	}
+	return out
+}
+
+func toGuest(t *testing.T, local, remote string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "scp", "-F", sshCfg, "-q", local, "rig:"+remote).CombinedOutput(); err != nil {
+		t.Fatalf("scp %s: %v\n%s", local, err, out)
+	}
+}
+
+func fromGuest(t *testing.T, remote, local string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "scp", "-F", sshCfg, "-q", "rig:"+remote, local).CombinedOutput(); err != nil {
+		t.Fatalf("scp %s: %v\n%s", remote, err, out)
+	}
+}
+
+// unit is `systemctl show` of hark.service.
+type unit map[string]string
+
+func show(t *testing.T) unit {
+	t.Helper()
+	out := mustGuest(t, 30*time.Second, "systemctl show hark -p ActiveState,SubState,NRestarts,StatusText,ExecMainStatus,ExecMainPID,MainPID,Result")
+	u := unit{}
+	for _, l := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(l), "="); ok {
+			u[k] = v
+		}
+	}
+	return u
+}
+
+func (u unit) String() string {
+	return fmt.Sprintf("ActiveState=%s SubState=%s Result=%s ExecMainStatus=%s NRestarts=%s StatusText=%q",
+		u["ActiveState"], u["SubState"], u["Result"], u["ExecMainStatus"], u["NRestarts"], u["StatusText"])
+}
+
+func (u unit) ready() bool { return u["ActiveState"] == "active" && u["SubState"] == "running" }
+
+// waitFor polls cond every interval until it holds or the deadline passes.
+func waitFor(timeout, interval time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(interval)
+	}
+}
+
+// guestNow is the guest's clock, for journalctl --since.
+func guestNow(t *testing.T) string {
+	t.Helper()
+	return "@" + strings.TrimSpace(mustGuest(t, 20*time.Second, "date +%s.%N"))
+}
+
+func journal(t *testing.T, since string) string {
+	t.Helper()
+	if since == "boot" {
+		return mustGuest(t, 30*time.Second, "journalctl --no-pager -o cat -u hark -b")
+	}
+	return mustGuest(t, 30*time.Second, "journalctl --no-pager -o cat -u hark --since "+since)
+}
+
+// waitReady waits for READY=1 (a Type=notify unit is active/running only
+// after it) and for Hark's "hark running" line.
+func waitReady(t *testing.T, since string, timeout time.Duration) unit {
+	t.Helper()
+	var u unit
+	if !waitFor(timeout, time.Second, func() bool { u = show(t); return u.ready() }) {
+		t.Fatalf("not READY within %v: %v\njournal:\n%s", timeout, u, tail(journal(t, since), 40))
+	}
+	if j := journal(t, since); !strings.Contains(j, "hark running") {
+		t.Fatalf("active, but no \"hark running\" in the journal:\n%s", tail(j, 40))
+	}
+	return u
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Configs the rig installs. The tone model (make test-model) decodes five
+// tones to the words zero, one, two, on, off.
+const (
+	testModel = "/usr/share/hark/models/testmodel"
+	baseYAML  = `button:
+  pin: %s
+  active_low: true
+  pull: up
+  long_press: 10s
+led:
+  backend: gpio
+  pin: GPIO25
+audio:
+  backend: alsa
+recognizer:
+  engine: %s
+  model: %s
+speech:
+  voice: en-us
+log_level: info
+%scommands:
+  - name: tones
+    pattern: "one off"
+    run: ["/bin/true"]
+    say: "Tones one and off."
+`
+)
+
+func configYAML(engine, pin, extra string) string {
+	model := testModel
+	if engine == "pocketsphinx" {
+		model = "/usr/share/pocketsphinx/model/en-us"
+	}
+	return fmt.Sprintf(baseYAML, pin, engine, model, extra)
+}
+
+// installConfig writes /etc/hark/hark.yaml in the guest.
+func installConfig(t *testing.T, yaml string) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "hark.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toGuest(t, p, "/etc/hark/hark.yaml")
+}
+
+// restartReady restarts Hark with the installed config and waits for READY.
+func restartReady(t *testing.T) {
+	t.Helper()
+	since := guestNow(t)
+	mustGuest(t, 90*time.Second, "systemctl reset-failed hark; systemctl restart hark")
+	waitReady(t, since, 90*time.Second)
+}
+
+func needFlash(t *testing.T) {
+	t.Helper()
+	if !flashed {
+		t.Skip("needs scenario 1 (fresh flash) to have installed Hark")
+	}
+}
+
+func flash(t *testing.T, config string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "make", "-s", "-C", repo, "flash",
+		"PI=root@127.0.0.1", "ARCH=amd64", "SSH_OPTS=-F "+sshCfg,
+		"CONFIG="+config, "MODEL="+filepath.Join(repo, "build/testmodel"), "OFFLINE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make flash: %v\n%s", err, tail(string(out), 60))
+	}
+	return string(out)
+}
+
+func TestScenarios(t *testing.T) {
+	t.Run("1_fresh_flash", scenarioFreshFlash)
+	t.Run("5_bad_config", scenarioBadConfig)
+	t.Run("7_reboot", scenarioReboot)
+	t.Run("2_press_and_speak_pocketsphinx", func(t *testing.T) { scenarioPressAndSpeak(t, "pocketsphinx") })
+	t.Run("2_press_and_speak_vosk_tones", func(t *testing.T) { scenarioPressAndSpeak(t, "vosk") })
+	t.Run("4_watchdog", scenarioWatchdog)
+	t.Run("6_mic_unplugged", scenarioMicUnplugged)
+	t.Run("8_pins", scenarioPins)
+	t.Run("3_latency", scenarioLatency)
+}
+
+// 1. Fresh flash: the image has no Hark and none of its runtime packages;
+// make flash (offline: the guest has no route out) installs all of it and
+// the service reaches READY=1. A second flash installs nothing.
+func scenarioFreshFlash(t *testing.T) {
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	pre := mustGuest(t, 30*time.Second, `for p in espeak-ng alsa-utils libasound2 libpocketsphinx3 pocketsphinx-en-us; do dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $p 2>/dev/null | grep '^ii' || true; done; command -v hark || true; ip route get 1.1.1.1 2>&1 || true`)
+	if strings.Contains(pre, "ii ") || strings.Contains(pre, "/hark") {
+		t.Fatalf("the image is not fresh:\n%s", pre)
+	}
+	if !strings.Contains(pre, "unreachable") {
+		t.Errorf("the guest has a route out:\n%s", pre)
+	}
+
+	cfg := filepath.Join(t.TempDir(), "hark.yaml")
+	if err := os.WriteFile(cfg, []byte(configYAML("vosk", "GPIO17", "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	since := guestNow(t)
+	t0 := time.Now()
+	out := flash(t, cfg)
+	first := time.Since(t0)
+	if !strings.Contains(out, "deps: carrying") {
+		t.Errorf("first flash carried no packages:\n%s", tail(out, 30))
+	}
+	flashed = true
+	u := waitReady(t, since, 90*time.Second)
+	if u["NRestarts"] != "0" {
+		t.Errorf("restarted while starting: %v", u)
+	}
+	for _, p := range []string{"espeak-ng", "alsa-utils", "libpocketsphinx3", "pocketsphinx-en-us"} {
+		if o, err := guest(20*time.Second, "dpkg-query -W -f='${db:Status-Abbrev}' "+p); err != nil || !strings.HasPrefix(o, "ii") {
+			t.Errorf("flash did not install %s: %q %v", p, o, err)
+		}
+	}
+
+	// Idempotent: nothing new the second time.
+	t0 = time.Now()
+	out = flash(t, cfg)
+	second := time.Since(t0)
+	for _, want := range []string{"deps: espeak-ng alsa-utils", "is current"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("second flash: no %q:\n%s", want, tail(out, 30))
+		}
+	}
+	if strings.Contains(out, "carrying") || strings.Contains(out, "installed /") {
+		t.Errorf("second flash installed something again:\n%s", tail(out, 30))
+	}
+	waitReady(t, since, 90*time.Second)
+	sec := mustGuest(t, 60*time.Second, "systemd-analyze security hark --no-pager 2>&1 | tail -1")
+	detail = fmt.Sprintf("flash %.0fs, again %.0fs; %s; security: %s", first.Seconds(), second.Seconds(), show(t), strings.TrimSpace(sec))
+	t.Log(detail)
+}
+
+// 5. Bad config: a typo in /etc/hark/hark.yaml fails the service with the
+// config-error status 78, names file:line: key, and is not restarted.
+func scenarioBadConfig(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	good := configYAML("vosk", "GPIO17", "")
+	bad := strings.Replace(good, "  active_low: true\n", "  actve_low: true\n", 1)
+	line := 0
+	for i, l := range strings.Split(bad, "\n") {
+		if strings.Contains(l, "actve_low") {
+			line = i + 1
+		}
+	}
+	installConfig(t, bad)
+	since := guestNow(t)
+	_, _ = guest(60*time.Second, "systemctl restart hark") // fails, as it should
+	var u unit
+	stopped := waitFor(30*time.Second, time.Second, func() bool {
+		u = show(t)
+		return u["ExecMainStatus"] != "0" && u["ExecMainStatus"] != ""
+	})
+	if !stopped {
+		t.Errorf("still %v 30 s after a bad config", u)
+	}
+	time.Sleep(30 * time.Second) // NRestarts must stay 0 over 30 s
+	u = show(t)
+	j := journal(t, since)
+	detail = u.String()
+	if u["ExecMainStatus"] != "78" {
+		t.Errorf("exit status %s, want 78 (EX_CONFIG): %v", u["ExecMainStatus"], u)
+	}
+	if u["NRestarts"] != "0" || u["ActiveState"] != "failed" {
+		t.Errorf("restarted on a bad config (want failed, NRestarts=0): %v", u)
+	}
+	want := fmt.Sprintf("/etc/hark/hark.yaml:%d: button.actve_low", line)
+	if !strings.Contains(j, want) {
+		t.Errorf("journal does not name %q:\n%s", want, tail(j, 30))
+	}
+	// Fixed config + restart: READY.
+	installConfig(t, good)
+	restartReady(t)
+}
+
+// 7. Reboot: Hark comes back READY by itself.
+func scenarioReboot(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	boot1 := strings.TrimSpace(mustGuest(t, 20*time.Second, "cat /proc/sys/kernel/random/boot_id"))
+	_, _ = guest(20*time.Second, "systemctl reboot")
+	t0 := time.Now()
+	// Down first, then up again.
+	waitFor(60*time.Second, time.Second, func() bool {
+		id, err := guest(10*time.Second, "cat /proc/sys/kernel/random/boot_id")
+		return err != nil || strings.TrimSpace(id) != boot1
+	})
+	if err := run(rigDir+"/vm", "wait-ssh", "180"); err != nil {
+		t.Fatalf("no ssh after reboot: %v", err)
+	}
+	boot2 := strings.TrimSpace(mustGuest(t, 20*time.Second, "cat /proc/sys/kernel/random/boot_id"))
+	if boot2 == boot1 {
+		t.Fatal("the guest did not reboot")
+	}
+	u := waitReady(t, "boot", 120*time.Second)
+	detail = fmt.Sprintf("back READY %.0fs after reboot; %v", time.Since(t0).Seconds(), u)
+}
+
+// A press: hold GPIO17 low, play a WAV into Hark's microphone through the
+// loopback's plug layer, release; record what Hark says from the loopback's
+// other side. ledDuring is GPIO25's value sampled while the button is held.
+type pressResult struct {
+	ledDuring string
+	answer    []int16 // 16 kHz mono
+	journal   string
+}
+
+const pressScript = `set -e
+G=/run/pi-gpio
+rm -f /tmp/answer.wav
+arecord -q -D plughw:Loopback,1,0 -f S16_LE -r 16000 -c 1 -d %d /tmp/answer.wav & rec=$!
+sleep 0.5
+echo pull-down > $G/sim_gpio17/pull
+sleep 0.3
+a=$(cat $G/sim_gpio25/value)
+aplay -q -D plughw:Loopback,1,0 %s
+b=$(cat $G/sim_gpio25/value)
+echo pull-up > $G/sim_gpio17/pull
+wait $rec
+echo "led=$a$b"
+`
+
+func press(t *testing.T, wav string, recordSecs int) pressResult {
+	t.Helper()
+	toGuest(t, wav, "/tmp/say.wav")
+	since := guestNow(t)
+	out := mustGuest(t, time.Duration(recordSecs+30)*time.Second, fmt.Sprintf(pressScript, recordSecs, "/tmp/say.wav"))
+	var r pressResult
+	if i := strings.LastIndex(out, "led="); i >= 0 {
+		r.ledDuring = strings.TrimSpace(out[i+4:])
+	}
+	local := filepath.Join(t.TempDir(), "answer.wav")
+	fromGuest(t, "/tmp/answer.wav", local)
+	r.answer = readWAV(t, local)
+	// The turn ends with its utterance line (after the answer is spoken).
+	waitFor(20*time.Second, time.Second, func() bool {
+		r.journal = journal(t, since)
+		return strings.Contains(r.journal, "msg=utterance")
+	})
+	return r
+}
+
+// 2. Press and speak, with PocketSphinx (espeak-ng speech) or Vosk (the
+// generated tone model).
+func scenarioPressAndSpeak(t *testing.T, engine string) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	installConfig(t, configYAML(engine, "GPIO17", ""))
+	restartReady(t)
+	var wav, wantText, wantCmd string
+	if engine == "pocketsphinx" {
+		wav, wantText, wantCmd = speechWAV(t, "what time is it"), "what time is it", "time"
+	} else {
+		wav, wantText, wantCmd = toneWAV(t, "one", "off"), "one off", "tones"
+	}
+	r := press(t, wav, 10)
+	on, rms, dur := signal(r.answer)
+	detail = fmt.Sprintf("led=%s answer %.2fs rms %.0f; %s", r.ledDuring, dur, rms, firstLine(r.journal, "utterance"))
+	if r.ledDuring != "11" {
+		t.Errorf("GPIO25 while listening: %q, want high (11)", r.ledDuring)
+	}
+	if !regexp.MustCompile(`utterance .*text="?` + regexp.QuoteMeta(wantText)).MatchString(r.journal) {
+		t.Errorf("journal has no utterance %q:\n%s", wantText, tail(r.journal, 20))
+	}
+	if !regexp.MustCompile(`response .*command="?` + regexp.QuoteMeta(wantCmd)).MatchString(r.journal) {
+		t.Errorf("journal has no response of command %q:\n%s", wantCmd, tail(r.journal, 20))
+	}
+	if !on || dur < 0.5 || dur > 8 || rms < 200 {
+		t.Errorf("answer on the loopback: signal=%v %.2f s rms %.0f; want speech of 0.5-8 s", on, dur, rms)
+	}
+}
+
+func firstLine(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return strings.TrimSpace(l)
+		}
+	}
+	return "(no " + sub + " line)"
+}
+
+// 4. Watchdog under systemd. (a) A loop-blocking debug command, enabled only
+// by a config flag, holds the loop 1.5 s: the LED blinks and the journal
+// names the command and its stack. (b) The loop blocked for good (the
+// process stopped): systemd's watchdog kills Hark, restarts it (NRestarts
+// grows) and it comes back READY.
+func scenarioWatchdog(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	// (a) The debug command: config debug.block_loop adds a command that
+	// holds the main loop (here on the tones "two two", 1.5 s). Tested
+	// through `hark config check` first.
+	dbg := configYAML("vosk", "GPIO17", "debug:\n  block_loop: {pattern: \"two two\", hold: 1500ms}\n")
+	p := filepath.Join(t.TempDir(), "debug.yaml")
+	if err := os.WriteFile(p, []byte(dbg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toGuest(t, p, "/tmp/debug.yaml")
+	chk, err := guest(60*time.Second, "hark config check /tmp/debug.yaml")
+	partA := "blink: "
+	if err != nil {
+		t.Errorf("(a) Hark has no loop-blocking debug command behind a config flag: config check of debug.block_command: %v %s", err, strings.TrimSpace(chk))
+		partA += "MISSING in Hark"
+	} else {
+		installConfig(t, dbg)
+		toGuest(t, toneWAV(t, "two", "two"), "/tmp/block.wav")
+		restartReady(t)
+		since := guestNow(t)
+		out := mustGuest(t, 60*time.Second, `set -e
+G=/run/pi-gpio
+echo pull-down > $G/sim_gpio17/pull; sleep 0.3
+aplay -q -D plughw:Loopback,1,0 /tmp/block.wav 2>/dev/null || true
+echo pull-up > $G/sim_gpio17/pull
+s=""; end=$(( $(date +%s) + 6 ))
+while [ $(date +%s) -lt $end ]; do read v < $G/sim_gpio25/value; s="$s$v"; sleep 0.02; done
+echo "samples=$s"`)
+		j := journal(t, since)
+		blinks := strings.Count(out, "01")
+		partA += fmt.Sprintf("%d rising edges", blinks)
+		if blinks < 3 || !strings.Contains(j, "watchdog: main loop blocked") || !strings.Contains(j, "debug_block_loop") {
+			t.Errorf("(a) no blink or no watchdog report: %s\n%s", out, tail(j, 20))
+		}
+	}
+
+	// (b) Blocked for good.
+	installConfig(t, configYAML("vosk", "GPIO17", ""))
+	restartReady(t)
+	u := show(t)
+	n0, _ := strconv.Atoi(u["NRestarts"])
+	since := guestNow(t)
+	mustGuest(t, 20*time.Second, "kill -STOP "+u["MainPID"])
+	var u2 unit
+	ok := waitFor(60*time.Second, time.Second, func() bool {
+		u2 = show(t)
+		n, _ := strconv.Atoi(u2["NRestarts"])
+		return n > n0
+	})
+	j := journal(t, since)
+	if !ok {
+		t.Fatalf("(b) not restarted within 60 s of the loop stopping: %v\n%s", u2, tail(j, 20))
+	}
+	if !strings.Contains(j, "Watchdog timeout") {
+		t.Errorf("(b) journal has no watchdog timeout:\n%s", tail(j, 20))
+	}
+	waitReady(t, since, 90*time.Second)
+	detail = fmt.Sprintf("%s; stopped loop: watchdog restart, %v", partA, show(t))
+}
+
+// 6. Mic unplugged: unbind the loopback card's platform device → LED error
+// pattern, journal "microphone lost", no restart; bind → restored, the next
+// press works.
+func scenarioMicUnplugged(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	installConfig(t, configYAML("vosk", "GPIO17", ""))
+	restartReady(t)
+	n0 := show(t)["NRestarts"]
+	since := guestNow(t)
+	out := mustGuest(t, 60*time.Second, `set -e
+G=/run/pi-gpio
+echo snd_aloop.0 > /sys/bus/platform/drivers/snd_aloop/unbind
+s=""; end=$(( $(date +%s) + 8 ))
+while [ $(date +%s) -lt $end ]; do read v < $G/sim_gpio25/value; s="$s$v"; sleep 0.02; done
+echo "samples=$s"`)
+	lostJ := journal(t, since)
+	u := show(t)
+	flashes := strings.Count(out, "01")
+	mustGuest(t, 30*time.Second, "echo snd_aloop.0 > /sys/bus/platform/drivers/snd_aloop/bind")
+	restored := waitFor(30*time.Second, time.Second, func() bool {
+		return regexp.MustCompile(`(?i)(microphone|capture device).*restored`).MatchString(journal(t, since))
+	})
+	detail = fmt.Sprintf("LED flashes while lost %d; restored=%v; %v", flashes, restored, u)
+	if !regexp.MustCompile(`(?i)(microphone|capture device).*lost`).MatchString(lostJ) {
+		t.Errorf("journal has no microphone lost:\n%s", tail(lostJ, 20))
+	}
+	if flashes < 3 {
+		t.Errorf("LED shows no error pattern while the mic is lost: %s", out)
+	}
+	if u["NRestarts"] != n0 || !u.ready() {
+		t.Errorf("service restarted or stopped on a lost mic: %v (NRestarts before %s)", u, n0)
+	}
+	if !restored {
+		t.Fatalf("microphone not restored after bind:\n%s", tail(journal(t, since), 20))
+	}
+	r := press(t, toneWAV(t, "one", "off"), 8)
+	if !strings.Contains(r.journal, "command=tones") && !strings.Contains(r.journal, `command="tones"`) {
+		t.Errorf("press after the mic came back: no tones command:\n%s", tail(r.journal, 20))
+	}
+}
+
+// 8. Pins: `pin: gpio17` and `pin: 17` either work or are refused by config
+// check; never pass the check and fail at run time.
+func scenarioPins(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	var notes []string
+	defer func() { report(t, start, strings.Join(notes, "; ")) }()
+
+	for _, pin := range []string{"gpio17", "17"} {
+		y := configYAML("vosk", pin, "")
+		p := filepath.Join(t.TempDir(), "pin.yaml")
+		if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		toGuest(t, p, "/tmp/pin.yaml")
+		chk, err := guest(60*time.Second, "hark config check /tmp/pin.yaml")
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s refused by check", pin))
+			continue
+		}
+		installConfig(t, y)
+		since := guestNow(t)
+		_, _ = guest(90*time.Second, "systemctl reset-failed hark; systemctl restart hark")
+		var u unit
+		ready := waitFor(60*time.Second, time.Second, func() bool { u = show(t); return u.ready() })
+		if !ready {
+			t.Errorf("pin %q passes config check (%s) but Hark does not run: %v\n%s", pin, strings.TrimSpace(chk), u, tail(journal(t, since), 10))
+			notes = append(notes, fmt.Sprintf("%s: check ok, run FAILS", pin))
+			continue
+		}
+		out := mustGuest(t, 30*time.Second, `G=/run/pi-gpio; echo pull-down > $G/sim_gpio17/pull; sleep 0.5; cat $G/sim_gpio25/value; echo pull-up > $G/sim_gpio17/pull; sleep 0.5`)
+		if strings.TrimSpace(out) != "1" {
+			t.Errorf("pin %q: Hark runs but a press on GPIO17 does not light the LED (%q)", pin, out)
+			notes = append(notes, fmt.Sprintf("%s: runs, press not seen", pin))
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("%s works", pin))
+	}
+	installConfig(t, configYAML("vosk", "GPIO17", ""))
+	restartReady(t)
+}
+
+// 3. Latency on real parts, a report: button edge → LED line change, and
+// release → first answer sample, over 30 presses; idle CPU and RSS of the
+// service over 60 s with the microphone open.
+func scenarioLatency(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	installConfig(t, configYAML("vosk", "GPIO17", ""))
+	restartReady(t)
+	toGuest(t, toneWAV(t, "one", "off"), "/tmp/say.wav")
+	presses := 30
+	if s := os.Getenv("RIG_PRESSES"); s != "" {
+		presses, _ = strconv.Atoi(s)
+	}
+	// Each press: edge→LED by polling sysfs with bash builtins; the release
+	// time and the recording's start (arecord launched: its own start-up
+	// delay makes release→answer read a little long).
+	script := `G=/run/pi-gpio
+for i in $(seq %d); do
+  rm -f /tmp/a.wav
+  tb=$EPOCHREALTIME
+  arecord -q -D plughw:Loopback,1,0 -f S16_LE -r 16000 -c 1 -d 6 /tmp/a.wav & rec=$!
+  sleep 0.4
+  t0=$EPOCHREALTIME; echo pull-down > $G/sim_gpio17/pull
+  v=0; n=0; while [ "$v" != 1 ] && [ $n -lt 100000 ]; do read v < $G/sim_gpio25/value; n=$((n+1)); done
+  t1=$EPOCHREALTIME
+  aplay -q -D plughw:Loopback,1,0 /tmp/say.wav
+  tr=$EPOCHREALTIME; echo pull-up > $G/sim_gpio17/pull
+  wait $rec
+  echo "press $t0 $t1 $tr $tb"
+  cp /tmp/a.wav /tmp/a$i.wav
+done`
+	out := mustGuest(t, time.Duration(presses)*20*time.Second, fmt.Sprintf(script, presses))
+	var ledMs, ansMs []float64
+	i := 0
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) != 5 || f[0] != "press" {
+			continue
+		}
+		i++
+		t0, _ := strconv.ParseFloat(f[1], 64)
+		t1, _ := strconv.ParseFloat(f[2], 64)
+		tr, _ := strconv.ParseFloat(f[3], 64)
+		born, _ := strconv.ParseFloat(f[4], 64)
+		ledMs = append(ledMs, (t1-t0)*1000)
+		local := filepath.Join(t.TempDir(), "a.wav")
+		fromGuest(t, fmt.Sprintf("/tmp/a%d.wav", i), local)
+		pcm := readWAV(t, local)
+		if first := firstSample(pcm); first >= 0 && born > 0 {
+			ansMs = append(ansMs, (born+float64(first)/16000-tr)*1000)
+		}
+	}
+	// Idle: CPU and RSS over 60 s with the microphone open.
+	idle := mustGuest(t, 120*time.Second, `pid=$(systemctl show -p MainPID --value hark); tck=$(getconf CLK_TCK)
+a=$(awk '{print $14+$15}' /proc/$pid/stat); sleep 60; b=$(awk '{print $14+$15}' /proc/$pid/stat)
+rss=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
+echo "idle_cpu_pct=$(echo "$a $b $tck" | awk '{printf "%.2f", ($2-$1)/$3/60*100}') rss_kb=$rss"`)
+	detail = fmt.Sprintf("presses %d; edge→LED p50 %.1f ms p99 %.1f ms; release→answer p50 %.0f ms p99 %.0f ms (n=%d); %s",
+		len(ledMs), pct(ledMs, 50), pct(ledMs, 99), pct(ansMs, 50), pct(ansMs, 99), len(ansMs), strings.TrimSpace(idle))
+	t.Log(detail)
+	if len(ledMs) < presses {
+		t.Errorf("only %d of %d presses measured:\n%s", len(ledMs), presses, tail(out, 10))
+	}
+}
+
+func pct(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(i, 0)]
+}
+
+// --- audio helpers ---
+
+// readWAV returns the samples of a 16-bit PCM WAV (mono as recorded here).
+func readWAV(t *testing.T, path string) []int16 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Find the data chunk.
+	i := 12
+	for i+8 <= len(b) {
+		id := string(b[i : i+4])
+		n := int(binary.LittleEndian.Uint32(b[i+4 : i+8]))
+		if id == "data" {
+			d := b[i+8:]
+			if n < len(d) && n > 0 {
+				d = d[:n]
+			}
+			s := make([]int16, len(d)/2)
+			for k := range s {
+				s[k] = int16(binary.LittleEndian.Uint16(d[2*k:]))
+			}
+			return s
+		}
+		i += 8 + n
+	}
+	t.Fatalf("%s: no data chunk", path)
+	return nil
+}
+
+// signal says whether pcm holds sound, its RMS over the loud part, and that
+// part's length in seconds (first to last 20 ms window above threshold).
+func signal(pcm []int16) (bool, float64, float64) {
+	const win = 320
+	first, last := -1, -1
+	var sum float64
+	var n int
+	for w := 0; w+win <= len(pcm); w += win {
+		var e float64
+		for _, s := range pcm[w : w+win] {
+			e += float64(s) * float64(s)
+		}
+		if math.Sqrt(e/win) > 100 {
+			if first < 0 {
+				first = w
+			}
+			last = w + win
+			sum += e
+			n += win
+		}
+	}
+	if first < 0 {
+		return false, 0, 0
+	}
+	return true, math.Sqrt(sum / float64(n)), float64(last-first) / 16000
+}
+
+func firstSample(pcm []int16) int {
+	for i, s := range pcm {
+		if s > 300 || s < -300 {
+			return i
+		}
+	}
+	return -1
+}
+
+func writeWAV(t *testing.T, pcm []int16) string {
+	t.Helper()
+	var b bytes.Buffer
+	le := binary.LittleEndian
+	b.WriteString("RIFF")
+	_ = binary.Write(&b, le, uint32(36+2*len(pcm)))
+	b.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
+		_ = binary.Write(&b, le, v)
+	}
+	b.WriteString("data")
+	_ = binary.Write(&b, le, uint32(2*len(pcm)))
+	_ = binary.Write(&b, le, pcm)
+	p := filepath.Join(t.TempDir(), "say.wav")
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// toneWAV is the generated model's tones for words (testmodel.Utterance),
+// as a WAV file.
+func toneWAV(t *testing.T, words ...string) string {
+	t.Helper()
+	raw := testmodel.Utterance(words...)
+	pcm := make([]int16, len(raw)/2)
+	for i := range pcm {
+		pcm[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	}
+	return writeWAV(t, pcm)
+}
+
+// speechWAV: espeak-ng speaking text, as 16 kHz mono with 0.3 s of silence
+// before and 0.5 s after.
+func speechWAV(t *testing.T, text string) string {
+	t.Helper()
+	dir := t.TempDir()
+	raw, out := filepath.Join(dir, "raw.wav"), filepath.Join(dir, "say.wav")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if b, err := exec.CommandContext(ctx, "espeak-ng", "-v", "en-us", "-s", "150", "-w", raw, text).CombinedOutput(); err != nil {
+		t.Fatalf("espeak-ng: %v %s", err, b)
+	}
+	if b, err := exec.CommandContext(ctx, "sox", raw, "-r", "16000", "-c", "1", "-b", "16", out, "pad", "0.3", "0.5").CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v %s", err, b)
+	}
+	return out
+}
