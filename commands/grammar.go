@@ -1,68 +1,68 @@
 package commands
 
-import "time"
+import (
+	"time"
+
+	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/pipeline/grammar"
+)
 
 // Grammar is what the active commands can make the recognizer hear.
 type Grammar struct {
-	// Phrases is a phrase list for Recognizer.SetGrammar: every phrase of
-	// the commands whose patterns enumerate within the limit, and the words
-	// of the others one per phrase. When it would exceed the limit it is the
-	// word list alone.
+	// Rules is the structured grammar: one rule per command, keeping
+	// alternatives, optional parts, repetitions, and sub-rules for numbers,
+	// lists and types (see package pipeline/grammar). Commands in several
+	// active sets (a context and the root) appear once, the innermost first.
+	Rules *grammar.Grammar `json:"rules"`
+	// Phrases is the grammar as a phrase list within the limit, as a Vosk
+	// recognizer expands it: every phrase of the commands without open slots
+	// that expand within it (numbers over pattern.DefaultNumberPhrases).
 	Phrases []string `json:"phrases"`
 	// Words is the vocabulary of all active patterns.
 	Words []string `json:"words"`
-	// Open is set when some pattern takes any word (*, **, Word, String):
-	// restricting decoding would make it unusable, so decode openly.
-	Open bool `json:"open"`
+	// Open is set when some pattern takes any word (*, **, Word, String,
+	// Rest); OpenCommands names the commands a phrase list leaves to open
+	// decoding: those, and those with more phrases than the limit.
+	Open         bool     `json:"open"`
+	OpenCommands []string `json:"open_commands,omitempty"`
 }
 
-// RecognizerPhrases is the phrase list to give Recognizer.SetGrammar: nil
-// (open decoding) when the grammar is open, else Phrases.
+// RecognizerPhrases is what to give Recognizer.SetGrammar: the structured
+// grammar, encoded (grammar.Grammar.Encode); the engines decode it and
+// build their own form from it.
 func (g Grammar) RecognizerPhrases() []string {
-	if g.Open {
+	if g.Rules == nil || len(g.Rules.Commands) == 0 {
 		return nil
 	}
-	return g.Phrases
+	return g.Rules.Encode()
 }
 
-// Grammar exports the phrases and words of the commands active at now (the
-// open contexts and the root), keeping at most limit phrases.
+// Connectors are the words that join several commands in one utterance.
+func Connectors() []string { return []string{"and", "then"} }
+
+// Grammar exports the structured grammar of the commands active at now (the
+// open contexts and the root) and its phrase list within limit phrases.
 func (m *Manager) Grammar(now time.Time, limit int) Grammar {
-	var g Grammar
-	phrases, words := newUniq(), newUniq()
+	b := pattern.NewGrammarBuilder()
+	rules := &grammar.Grammar{Connectors: Connectors()}
+	seen := map[string]bool{}
 	for _, set := range m.active(now) {
 		for _, c := range set {
-			e := c.pattern.Expand(limit)
-			g.Open = g.Open || e.Open
-			words.add(e.Words...)
-			if e.Phrases != nil {
-				phrases.add(e.Phrases...)
-			} else {
-				phrases.add(e.Words...)
+			if seen[c.Name] {
+				continue // a context's command of the same name hides the root's
 			}
+			seen[c.Name] = true
+			rules.Commands = append(rules.Commands, grammar.Command{Name: c.Name, Body: b.Node(c.pattern)})
 		}
 	}
-	g.Words = words.list
-	g.Phrases = phrases.list
-	if len(g.Phrases) > limit {
-		g.Phrases = g.Words
-	}
-	return g
-}
-
-// uniq is a list without repeats, in first-seen order.
-type uniq struct {
-	seen map[string]bool
-	list []string
-}
-
-func newUniq() *uniq { return &uniq{seen: map[string]bool{}} }
-
-func (u *uniq) add(items ...string) {
-	for _, s := range items {
-		if !u.seen[s] {
-			u.seen[s] = true
-			u.list = append(u.list, s)
-		}
+	rules.Rules = b.Rules()
+	_, open := rules.Split()
+	pl := rules.PhraseList(limit, limit)
+	return Grammar{
+		Rules:        rules,
+		Phrases:      pl.Phrases,
+		Words:        rules.Vocabulary(),
+		Open:         len(open) > 0,
+		OpenCommands: pl.Open,
 	}
 }

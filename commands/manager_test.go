@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // fakeRuntime runs everything at once, as for a blocking command.
@@ -96,14 +97,23 @@ func TestMatchSeveralCommands(t *testing.T) {
 // still leaves a following command alone.
 func TestOpenSlotBeforeAnotherCommand(t *testing.T) {
 	m := newTestManager(t,
+		Command{Name: "remind", Pattern: "remind me to $what:Rest", Handler: answer("ok")},
 		Command{Name: "note", Pattern: "note $text:String", Handler: answer("noted")},
 		Command{Name: "search", Pattern: "search for **", Handler: answer("found")},
 		Command{Name: "time", Pattern: "what time is it", Handler: answer("noon")},
+		Command{Name: "light", Pattern: "turn on the light", Handler: answer("on")},
+		Command{Name: "echo", Pattern: "$x:String please", Handler: answer("")},
 	)
 	tests := []struct {
 		text string
 		want []string
 	}{
+		// A String at the end yields to a command that follows, even
+		// without a connector (STARK does the same)…
+		{"note buy milk what time is it", []string{`note[note buy milk]{"text":"buy milk"}`, "time[what time is it]"}},
+		{"search for cats turn on the light", []string{"search[search for cats]", "light[turn on the light]"}},
+		// …but not to one that starts with an open slot, and Rest never yields.
+		{"remind me to turn on the light what time is it", []string{`remind[remind me to turn on the light what time is it]{"what":"turn on the light what time is it"}`}},
 		{"note buy milk and what time is it", []string{`note[note buy milk]{"text":"buy milk"}`, "time[what time is it]"}},
 		{"note buy milk and then what time is it", []string{`note[note buy milk]{"text":"buy milk"}`, "time[what time is it]"}},
 		{"note rock and roll", []string{`note[note rock and roll]{"text":"rock and roll"}`}},
@@ -346,25 +356,37 @@ func TestGrammar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := m.Grammar(t0, 100)
-	for _, want := range []string{"turn on the light", "turn off the light", "wait", "twenty", "hundred", "repeat that", "what did you say"} {
+	g := m.Grammar(t0, 1000)
+	for _, want := range []string{"turn on the light", "turn off the light", "wait twenty five", "wait a hundred", "repeat that", "what did you say"} {
 		if !contains(g.Phrases, want) {
-			t.Errorf("Phrases %q lack %q", g.Phrases, want)
+			t.Errorf("Phrases lack %q", want)
 		}
 	}
-	if g.Open || !contains(g.Words, "light") || !contains(g.Words, "seven") {
+	if g.Open || len(g.OpenCommands) != 0 || !contains(g.Words, "light") || !contains(g.Words, "seven") {
 		t.Errorf("Grammar = %+v", g)
 	}
-	if got := g.RecognizerPhrases(); !reflect.DeepEqual(got, g.Phrases) {
-		t.Errorf("RecognizerPhrases = %q", got)
+	// The structured grammar is what the recognizer gets, encoded.
+	dec, ok, err := grammar.Decode(g.RecognizerPhrases())
+	if !ok || err != nil || len(dec.Commands) != 3 {
+		t.Fatalf("RecognizerPhrases decode to %+v, %v, %v", dec, ok, err)
 	}
-	// A tight limit falls back to the word list.
-	if g := m.Grammar(t0, 5); !reflect.DeepEqual(g.Phrases, g.Words) || len(g.Words) < 10 {
-		t.Errorf("Grammar(5) = %+v, want the word list as phrases", g)
+	for _, utt := range []string{"turn on the light", "wait one hundred and five and turn off the light", "wait minus three point five"} {
+		if !dec.Accepts(strings.Fields(utt)) {
+			t.Errorf("grammar refuses %q", utt)
+		}
+	}
+	for _, utt := range []string{"turn and on the light", "wait and five", "turn on the light and"} {
+		if dec.Accepts(strings.Fields(utt)) {
+			t.Errorf("grammar accepts %q", utt)
+		}
+	}
+	// Past the limit a command is left to open decoding, alone.
+	if g := m.Grammar(t0, 5); !reflect.DeepEqual(g.OpenCommands, []string{"timer", RepeatCommand}) || !contains(g.Phrases, "turn on the light") {
+		t.Errorf("Grammar(5) = %+v, want timer and repeat open", g)
 	}
 	m.Record(Response{Context: ctx}, t0)
-	g = m.Grammar(t0, 100)
-	if !g.Open || g.RecognizerPhrases() != nil || !contains(g.Words, "call") {
+	g = m.Grammar(t0, 1000)
+	if !g.Open || !reflect.DeepEqual(g.OpenCommands, []string{"name"}) || !contains(g.Words, "call") || !contains(g.Phrases, "turn on the light") {
 		t.Errorf("Grammar with an open slot = %+v", g)
 	}
 }

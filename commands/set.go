@@ -95,14 +95,22 @@ func (s commandSet) find(u pattern.Utterance, extra Params, log *slog.Logger) []
 
 // cutAtNextCommand shortens pm, a match of c, to end before the first
 // connectors inside it ("and", "and then") that a command starts right
-// after, provided c still matches from the same word up to there.
+// after, provided c still matches from the same word up to there. A match
+// that ends in an open slot taking the rest of the utterance (String, **)
+// also yields, without a connector, to a command that starts inside it with
+// a fixed word: "note buy milk what time is it" is two commands. A Rest
+// slot never yields.
 func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utterance, to int) pattern.Match {
-	for j := pm.Start + 1; j < pm.End-1; j++ {
+	yields := c.pattern.YieldsTail()
+	for j := pm.Start + 1; j < pm.End; j++ {
 		next := j
 		for next < pm.End && connectors[u.Tokens[next].Norm] {
 			next++
 		}
-		if next == j || next == pm.End || !s.startsAt(u, next, to) {
+		if next == pm.End || (next == j && !yields) {
+			continue
+		}
+		if !s.startsAt(u, next, to, next == j) {
 			continue
 		}
 		if short, ok := c.pattern.FindAt(u, pm.Start, j); ok {
@@ -112,9 +120,13 @@ func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utt
 	return pm
 }
 
-// startsAt reports whether some command matches from word at on.
-func (s commandSet) startsAt(u pattern.Utterance, at, to int) bool {
+// startsAt reports whether some command matches from word at on; anchored
+// asks for one whose pattern starts with a fixed word.
+func (s commandSet) startsAt(u pattern.Utterance, at, to int, anchored bool) bool {
 	for _, c := range s {
+		if anchored && !c.pattern.Anchored() {
+			continue
+		}
 		if _, ok := c.pattern.FindAt(u, at, to); ok {
 			return true
 		}

@@ -187,20 +187,25 @@ func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger
 	return nil
 }
 
-// openSpeech opens speech out. Without espeak-ng (or a sound device) Hark
-// still runs: answers go to the log and the LED, with one warning.
+// openSpeech opens speech out, on speech.device at speech.volume. Without
+// espeak-ng (or a sound device) Hark still runs: answers go to the log and
+// the LED, with one warning.
 func (d *devices) openSpeech(c config.SpeechConfig, log *slog.Logger) error {
 	var player speech.Player
 	if len(c.Player) > 0 {
 		player = speech.CommandPlayer{Path: c.Player[0], Args: c.Player[1:]}
 	} else {
-		device, err := speech.NewDevicePlayer(nil)
+		device, err := speech.NewDevicePlayer(speech.DeviceConfig{Device: c.Device, Logger: log})
 		if err != nil {
+			if c.Device != "" {
+				return d.noSpeech(log, fmt.Errorf("no sound output on speech.device %q: %w", c.Device, err))
+			}
 			return d.noSpeech(log, fmt.Errorf("no sound output: %w", err))
 		}
 		d.onClose(device.Close)
 		player = device
 	}
+	player = speech.WithVolume(player, c.Volume)
 	speaker, err := speech.New(speech.Config{Voice: c.Voice, Rate: c.Rate, Player: player})
 	if err != nil {
 		return d.noSpeech(log, err)
@@ -287,7 +292,7 @@ func (d *devices) button(ctx context.Context, a *assistant.Assistant, log *slog.
 // OpenMic opens the configured microphone. Its error names the device, as
 // the configuration does.
 func OpenMic(c config.AudioConfig, log *slog.Logger, onEvent func(audio.Event)) (*audio.Capture, error) {
-	capture, err := audio.OpenCapture(audio.CaptureConfig{Backend: c.Backend, Device: c.Device, Logger: log, OnEvent: onEvent})
+	capture, err := audio.OpenCapture(audio.CaptureConfig{Backend: c.Backend, Device: c.Device, Gain: c.Gain, Logger: log, OnEvent: onEvent})
 	if err != nil {
 		device := fmt.Sprintf("audio.device %q", c.Device)
 		if c.Device == "" {

@@ -13,9 +13,9 @@ import (
 func OpenRecognizer(rc config.RecognizerConfig, log *slog.Logger) (pipeline.Recognizer, error) {
 	switch rc.Engine {
 	case "vosk":
-		return openVosk(rc.Model, log)
+		return openVosk(rc.Model, rc.OpenPass, log)
 	case "pocketsphinx":
-		return openPocketsphinx(rc.Model, log)
+		return openPocketsphinx(rc.Model, rc.OpenPass, log)
 	}
 	return nil, fmt.Errorf("recognizer.engine: unknown engine %q", rc.Engine)
 }

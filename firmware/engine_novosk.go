@@ -14,6 +14,6 @@ import (
 // novosk and pocketsphinx.
 const VoskBuilt = false
 
-func openVosk(string, *slog.Logger) (pipeline.Recognizer, error) {
+func openVosk(string, bool, *slog.Logger) (pipeline.Recognizer, error) {
 	return nil, errors.New("recognizer.engine: this hark was built without Vosk (tag novosk); use engine: pocketsphinx")
 }

@@ -13,7 +13,7 @@ const PocketsphinxBuilt = true
 
 // openPocketsphinx loads a PocketSphinx model from dir, or Debian's US
 // English model when dir is empty.
-func openPocketsphinx(dir string, log *slog.Logger) (pipeline.Recognizer, error) {
+func openPocketsphinx(dir string, openPass bool, log *slog.Logger) (pipeline.Recognizer, error) {
 	if dir == "" {
 		dir = pocketsphinx.DefaultModelDir
 	}
@@ -21,5 +21,12 @@ func openPocketsphinx(dir string, log *slog.Logger) (pipeline.Recognizer, error)
 	if err != nil {
 		return nil, err
 	}
-	return pocketsphinx.New(pocketsphinx.Config{Model: m, Logger: log})
+	return pocketsphinx.New(pocketsphinx.Config{Model: m, Logger: log, OpenSlots: openSlots(openPass)})
+}
+
+func openSlots(openPass bool) pocketsphinx.OpenMode {
+	if openPass {
+		return pocketsphinx.OpenSecondPass
+	}
+	return pocketsphinx.OpenOff
 }

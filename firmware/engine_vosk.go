@@ -13,7 +13,7 @@ import (
 // VoskBuilt reports whether this binary has the Vosk engine.
 const VoskBuilt = true
 
-func openVosk(dir string, log *slog.Logger) (pipeline.Recognizer, error) {
+func openVosk(dir string, openPass bool, log *slog.Logger) (pipeline.Recognizer, error) {
 	m, err := vosk.LoadModel(dir, log)
 	if err != nil {
 		return nil, err
@@ -23,6 +23,7 @@ func openVosk(dir string, log *slog.Logger) (pipeline.Recognizer, error) {
 		m.Close()
 		return nil, err
 	}
+	rec.SetOpenPass(openPass)
 	return &voskRecognizer{Recognizer: rec, model: m}, nil
 }
 

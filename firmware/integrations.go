@@ -63,10 +63,20 @@ func (in *integrations) options(opts assistant.Options) assistant.Options {
 			in.mqtt.Publish(mqttEvent(e))
 		}
 	}
+	if in.mqtt != nil {
+		opts.Publisher = mqttPublisher{in.mqtt}
+	}
 	if in.hass != nil {
 		opts.Fallback = in.converse
 	}
 	return opts
+}
+
+// mqttPublisher sends declared commands' messages through the bridge.
+type mqttPublisher struct{ c *mqtt.Client }
+
+func (p mqttPublisher) Publish(ctx context.Context, topic, payload string, retain bool, qos byte) error {
+	return p.c.PublishCommand(ctx, topic, payload, retain, qos)
 }
 
 // mqttEvent is e as the MQTT bridge publishes it.

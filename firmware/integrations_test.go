@@ -55,11 +55,11 @@ type brokerHark struct {
 
 func startBrokerHark(t *testing.T, broker *mqtttest.Broker, qos int) *brokerHark {
 	t.Helper()
-	return startRoomHark(t, broker, qos, "test")
+	return startRoomHark(t, broker, qos, "test", "")
 }
 
 // startRoomHark is startBrokerHark for the device id room.
-func startRoomHark(t *testing.T, broker *mqtttest.Broker, qos int, room string) *brokerHark {
+func startRoomHark(t *testing.T, broker *mqtttest.Broker, qos int, room, extraYAML string) *brokerHark {
 	t.Helper()
 	dir := t.TempDir()
 	if err := testmodel.Write(dir, testmodel.Options{Grammar: true}); err != nil {
@@ -73,7 +73,7 @@ mqtt:
   password_file: %s
   device_id: %s
   qos: %d
-`, dir, broker.URL(), user, pass, room, qos))
+%s`, dir, broker.URL(), user, pass, room, qos, extraYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +113,10 @@ mqtt:
 		})
 	}
 	t.Cleanup(h.stop)
+	// Online is announced once Hark has subscribed to its inputs.
+	if _, err := broker.Subscribe(t, "hark/"+room+"/availability").Wait(waitCtx(t), mqtttest.Payload("hark/"+room+"/availability", "online")); err != nil {
+		t.Fatalf("%s did not come online: %v", room, err)
+	}
 	return h
 }
 
@@ -280,7 +284,7 @@ func TestMQTTSeveralRooms(t *testing.T) {
 	discovery := broker.Subscribe(t, "homeassistant/#")
 	rooms := map[string]*brokerHark{}
 	for _, room := range []string{"kitchen", "hall", "attic"} {
-		rooms[room] = startRoomHark(t, broker, 1, room)
+		rooms[room] = startRoomHark(t, broker, 1, room, "")
 	}
 	ctx := waitCtx(t)
 	for room := range rooms {
@@ -299,4 +303,35 @@ func TestMQTTSeveralRooms(t *testing.T) {
 		case <-time.After(300 * time.Millisecond): // the hall has answered: the others would have by now
 		}
 	}
+}
+
+// TestMQTTCommandPublishes: a declared command that publishes (to drive a
+// Zigbee2MQTT light, say) reaches a subscriber, with its parameters filled
+// in; with the broker down it answers with an error.
+func TestMQTTCommandPublishes(t *testing.T) {
+	broker := mqtttest.Start(t)
+	lights := broker.Subscribe(t, "zigbee2mqtt/#")
+	h := startRoomHark(t, broker, 1, "test", `lists:
+  room: [kitchen, {say: lounge, value: living room}]
+commands:
+  - name: light
+    pattern: "switch (on|off) the $where:room lamp"
+    publish: {topic: "zigbee2mqtt/{where}/set", payload: '{"state": "ON"}'}
+    say: "The {where} lamp is on."
+  - name: porch
+    pattern: "one on"
+    publish: {topic: "zigbee2mqtt/porch/set", payload: "ON"}
+    say: "The porch lamp is on."
+`)
+	broker.Publish(t, "hark/test/utterance", "switch on the lounge lamp", false)
+	h.expectSaid(t, "The living room lamp is on.")
+	if _, err := lights.Wait(waitCtx(t), mqtttest.Payload("zigbee2mqtt/living room/set", `{"state": "ON"}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	broker.Kill()
+	if err := h.Say(waitCtx(t), testmodel.Utterance("one", "on")); err != nil {
+		t.Fatal(err)
+	}
+	h.expectSaid(t, "Sorry, porch failed.")
 }

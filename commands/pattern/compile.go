@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -63,6 +64,39 @@ func MustCompile(src string, types *Types) *Pattern {
 		panic(err)
 	}
 	return p
+}
+
+// Anchored reports whether every match starts with one of the pattern's
+// own words (not with an open slot or a parameter that takes any word).
+func (p *Pattern) Anchored() bool { return !p.firstAny && len(p.first) > 0 }
+
+// YieldsTail reports whether the pattern ends in an open slot (String or
+// **) that takes the rest of the utterance: the command manager cuts such
+// a match before another command that starts inside it. Rest never yields.
+func (p *Pattern) YieldsTail() bool { return yieldsTail(p.root) }
+
+func yieldsTail(n node) bool {
+	switch n := n.(type) {
+	case *seqNode:
+		for _, it := range n.items {
+			if yieldsTail(it) {
+				return true
+			}
+		}
+	case *altNode:
+		for _, a := range n.alts {
+			if yieldsTail(a) {
+				return true
+			}
+		}
+	case *optNode:
+		return yieldsTail(n.inner)
+	case *manyNode:
+		return n.greedy
+	case *paramNode:
+		return n.greedy && n.def.Name == TypeString
+	}
+	return false
 }
 
 // String returns the pattern's source.
@@ -153,7 +187,7 @@ func (p *parser) parseSequence() (*seqNode, error) {
 				p.pos++
 			}
 			for _, t := range Split(p.src[start:p.pos]).Tokens {
-				seq.items = append(seq.items, &wordNode{word: t.Norm})
+				seq.items = append(seq.items, &wordNode{word: t.Norm, text: lower(t.Text)})
 			}
 		}
 	}
@@ -221,9 +255,45 @@ func (p *parser) parseParam() (node, error) {
 	}
 	p.names[name] = true
 	n := &paramNode{name: name, def: def}
+	if p.pos < len(p.src) && p.src[p.pos] == '(' {
+		if def.Name != TypeNumber {
+			return nil, p.errorf(p.pos, "only Number takes a range, e.g. $%s:Number(1..120)", name)
+		}
+		if err := p.parseRange(n); err != nil {
+			return nil, err
+		}
+		typeName = fmt.Sprintf("%s(%d..%d)", TypeNumber, n.lo, n.hi)
+	}
 	optional := p.pos < len(p.src) && p.src[p.pos] == '?'
 	p.params = append(p.params, Param{Name: name, Type: typeName, Optional: optional})
 	return p.optional(n), nil
+}
+
+// maxRange bounds the numbers a ranged Number can name.
+const maxRange = 1_000_000_000
+
+// parseRange reads (lo..hi) after a Number parameter: whole numbers, lo <= hi.
+func (p *parser) parseRange(n *paramNode) error {
+	start := p.pos
+	end := strings.IndexByte(p.src[start:], ')')
+	if end < 0 {
+		return p.errorf(start, "unbalanced '('")
+	}
+	body := p.src[start+1 : start+end]
+	los, his, ok := strings.Cut(body, "..")
+	lo, err1 := strconv.Atoi(strings.TrimSpace(los))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(his))
+	switch {
+	case !ok || err1 != nil || err2 != nil:
+		return p.errorf(start, "range %q: want (LOW..HIGH) with whole numbers, e.g. (1..120)", body)
+	case lo > hi:
+		return p.errorf(start, "range %q: %d is above %d", body, lo, hi)
+	case lo < -maxRange || hi > maxRange:
+		return p.errorf(start, "range %q: numbers from %d to %d only", body, -maxRange, maxRange)
+	}
+	n.ranged, n.lo, n.hi = true, lo, hi
+	p.pos = start + end + 1
+	return nil
 }
 
 func (p *parser) identifier() string {
@@ -286,5 +356,8 @@ func canonical(b *strings.Builder, n node) {
 		b.WriteString("**")
 	case *paramNode:
 		b.WriteString("$:" + n.def.Name)
+		if n.ranged {
+			fmt.Fprintf(b, "(%d..%d)", n.lo, n.hi)
+		}
 	}
 }

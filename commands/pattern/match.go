@@ -1,5 +1,7 @@
 package pattern
 
+import "math"
+
 // node is one construct of a compiled pattern. match tries it at token pos
 // and calls k with every end position it can reach, in order of preference,
 // until k accepts one; it reports whether k did. Parameters bound on the way
@@ -9,7 +11,7 @@ type node interface {
 }
 
 type (
-	wordNode   struct{ word string }
+	wordNode   struct{ word, text string } // word folded for matching; text as grammars spell it
 	seqNode    struct{ items []node }
 	altNode    struct{ alts []node }
 	optNode    struct{ inner node }
@@ -20,6 +22,10 @@ type (
 		name   string
 		def    *typeDef
 		greedy bool // for String: take as much as possible
+		// For a Number written $n:Number(lo..hi): only whole numbers
+		// from lo to hi.
+		ranged bool
+		lo, hi int
 	}
 )
 
@@ -234,10 +240,10 @@ func (n *paramNode) match(m *matcher, pos int, k func(int) bool) bool {
 	case TypeWord:
 		text := m.toks[pos].Text
 		return m.bind(n.name, Value{Type: TypeWord, Text: text, Value: text}, pos+1, k)
-	case TypeString:
-		return spans(pos, len(m.toks), n.greedy, func(end int) bool {
+	case TypeString, TypeRest:
+		return spans(pos, len(m.toks), n.greedy || n.def.Name == TypeRest, func(end int) bool {
 			text := m.u.span(pos, end)
-			return m.bind(n.name, Value{Type: TypeString, Text: text, Value: text}, end, k)
+			return m.bind(n.name, Value{Type: n.def.Name, Text: text, Value: text}, end, k)
 		})
 	case TypeNumber:
 		return n.matchNumber(m, pos, k)
@@ -249,6 +255,9 @@ func (n *paramNode) match(m *matcher, pos int, k func(int) bool) bool {
 // number first, then shorter ones ("twenty five" before "twenty").
 func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 	if v, ok := parseDigits(m.toks[pos].Norm); ok {
+		if !n.inRange(v) {
+			return false
+		}
 		return m.bind(n.name, Value{Type: TypeNumber, Text: m.toks[pos].Text, Value: v}, pos+1, k)
 	}
 	limit := pos
@@ -259,11 +268,16 @@ func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 	}
 	for end := limit; end > pos; end-- {
 		v, ok := ParseSpoken(words[:end-pos])
-		if ok && m.bind(n.name, Value{Type: TypeNumber, Text: m.u.span(pos, end), Value: v}, end, k) {
+		if ok && n.inRange(v) && m.bind(n.name, Value{Type: TypeNumber, Text: m.u.span(pos, end), Value: v}, end, k) {
 			return true
 		}
 	}
 	return false
+}
+
+// inRange reports whether v suits a ranged Number (any v suits others).
+func (n *paramNode) inRange(v float64) bool {
+	return !n.ranged || (v == math.Trunc(v) && v >= float64(n.lo) && v <= float64(n.hi))
 }
 
 // matchCustom matches the type's own pattern, one level deeper, and lets

@@ -28,7 +28,7 @@ var (
 
 // numberVocabulary lists every word a spoken number can use, for grammars.
 func numberVocabulary() []string {
-	words := []string{"zero", "hundred", "and", "point", "minus", "negative"}
+	words := []string{"zero", "a", "hundred", "and", "point", "minus", "negative"}
 	for _, m := range []map[string]float64{unitWords, teenWords, tensWords, scaleWords} {
 		for w := range m {
 			words = append(words, w)
@@ -40,7 +40,7 @@ func numberVocabulary() []string {
 
 func isNumberWord(w string) bool {
 	switch w {
-	case "zero", "hundred", "and", "point", "minus", "negative":
+	case "zero", "a", "hundred", "and", "point", "minus", "negative":
 		return true
 	}
 	_, u := unitWords[w]
@@ -74,11 +74,12 @@ const (
 	numHundred
 	numScale
 	numAnd
+	numA // "a", which only "hundred" or "thousand" may follow
 )
 
 // ParseSpoken reads a whole spoken English number, one lower-case word per
 // element: "twenty five", "one hundred and two", "three point five", "minus
-// four". It refuses word orders no one says ("five twenty", "and two"), so a
+// four", "a hundred and five", "a thousand". It refuses word orders no one says ("five twenty", "and two"), so a
 // Number parameter does not swallow words that belong to the rest of the
 // utterance. Custom types spelling numbers their own way parse with it.
 func ParseSpoken(words []string) (float64, bool) {
@@ -91,6 +92,10 @@ func ParseSpoken(words []string) (float64, bool) {
 			sign, state = -1, numSign
 		case w == "zero" && (state == numStart || state == numSign):
 			state = numZero
+		case w == "a" && (state == numStart || state == numSign) &&
+			i+1 < len(words) && (words[i+1] == "hundred" || scaleWords[words[i+1]] > 0):
+			group += 1
+			state = numA
 		case unitWords[w] > 0 && (state == numStart || state == numSign || state == numTens ||
 			state == numHundred || state == numScale || state == numAnd):
 			group += unitWords[w]
@@ -103,11 +108,11 @@ func ParseSpoken(words []string) (float64, bool) {
 			state == numHundred || state == numScale || state == numAnd):
 			group += tensWords[w]
 			state = numTens
-		case w == "hundred" && (state == numUnit || state == numTeen || state == numTens) && group < 100:
+		case w == "hundred" && (state == numUnit || state == numTeen || state == numTens || state == numA) && group < 100:
 			group *= 100
 			state = numHundred
 		case scaleWords[w] > 0 && scaleWords[w] < lastScale &&
-			(state == numUnit || state == numTeen || state == numTens || state == numHundred):
+			(state == numUnit || state == numTeen || state == numTens || state == numHundred || state == numA):
 			total += group * scaleWords[w]
 			group, lastScale = 0, scaleWords[w]
 			state = numScale

@@ -36,6 +36,8 @@ func testTypes(t testing.TB) *Types {
 		return name.Word("last"), nil
 	}}))
 	must(types.Union("Setting", "Color", "Number"))
+	must(types.AddList("room", ListValue{Say: "kitchen"}, ListValue{Say: "bedroom"}, ListValue{Say: "living room"},
+		ListValue{Say: "lounge", Value: "living room"}, ListValue{Say: "living", Value: "living quarters"}))
 	// A union of two custom types, one of them nesting another.
 	must(types.Union("Target", "Person", "Color"))
 	return types
@@ -281,7 +283,7 @@ func TestTypesAdd(t *testing.T) {
 			t.Errorf("Union(%s, %q) = %v, want error containing %q", u.name, u.members, err, u.want)
 		}
 	}
-	if got := types.Names(); !reflect.DeepEqual(got, []string{"Color", "Even", "FullName", "Number", "Person", "Setting", "String", "Target", "Word"}) {
+	if got := types.Names(); !reflect.DeepEqual(got, []string{"Color", "Even", "FullName", "Number", "Person", "Rest", "Setting", "String", "Target", "Word", "room"}) {
 		t.Errorf("Names() = %v", got)
 	}
 }

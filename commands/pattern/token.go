@@ -4,12 +4,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Token is one word of an utterance.
 type Token struct {
-	Text       string // as written in the utterance
-	Norm       string // lower-cased form used for matching
+	Text       string // as written in the utterance (NFC)
+	Norm       string // case-folded form used for matching: "STRASSE" and "straße" are both "strasse"
 	Start, End int    // byte offsets of Text in the utterance
 }
 
@@ -20,12 +23,14 @@ type Utterance struct {
 	words  map[string]bool // every Norm, for a quick "can this pattern match at all"
 }
 
-// Split cuts text into words. A word is a run of letters, marks and digits,
+// Split cuts text into words, after normalising it to NFC (so a
+// decomposed "café" is the composed one; Utterance.Text is the NFC text). A word is a run of letters, marks and digits,
 // in any script; an apostrophe between letters ("what's") and a point or a
 // comma between digits ("3.5", "1,000") stay inside the word, and a minus
 // sign directly before a digit starts one ("-3"). Everything else separates
 // words and is dropped, so typed punctuation does not get in the way.
 func Split(text string) Utterance {
+	text = norm.NFC.String(text)
 	u := Utterance{Text: text, words: map[string]bool{}}
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -82,6 +87,14 @@ func joinsWord(r rune, before, after string) bool {
 	return false
 }
 
+// normalize is the form words are compared in: NFC, full Unicode case
+// folding (ß folds to ss, as ẞ and SS do) and ’ as '.
 func normalize(word string) string {
-	return strings.ReplaceAll(strings.ToLower(word), "’", "'")
+	return strings.ReplaceAll(cases.Fold().String(norm.NFC.String(word)), "’", "'")
+}
+
+// lower is a word as grammars spell it: NFC and lower case, not folded
+// ("straße" stays "straße"; a pronunciation dictionary has that form).
+func lower(word string) string {
+	return strings.ReplaceAll(strings.ToLower(norm.NFC.String(word)), "’", "'")
 }

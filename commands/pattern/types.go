@@ -1,7 +1,9 @@
 package pattern
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -33,12 +35,22 @@ const (
 	TypeWord   = "Word"
 	TypeString = "String"
 	TypeNumber = "Number"
+	// TypeRest is one or more words up to the end of the utterance, taken
+	// whole: unlike String it never yields to a command that follows.
+	TypeRest = "Rest"
 )
 
 // typeDef is a registered type: a built-in one (root == nil) or a custom one.
 type typeDef struct {
 	Type
 	root node
+	list []ListValue // the values of a list type
+}
+
+// ListValue is one value of a list type (see Types.AddList).
+type ListValue struct {
+	Say   string `yaml:"say" json:"say"`     // the words a person says
+	Value string `yaml:"value" json:"value"` // what the parameter is set to; Say when empty
 }
 
 // Types is a registry of parameter types. Its zero value is not usable; use
@@ -51,7 +63,7 @@ type Types struct {
 // NewTypes returns a registry holding the built-in types Word, String and Number.
 func NewTypes() *Types {
 	t := &Types{defs: map[string]*typeDef{}}
-	for _, name := range []string{TypeWord, TypeString, TypeNumber} {
+	for _, name := range []string{TypeWord, TypeString, TypeNumber, TypeRest} {
 		t.defs[name] = &typeDef{Type: Type{Name: name}}
 	}
 	return t
@@ -72,6 +84,82 @@ func (t *Types) Add(typ Type) error {
 	}
 	t.defs[typ.Name] = &typeDef{Type: typ, root: p.root}
 	return nil
+}
+
+// AddList registers a type whose values are listed, as a slot list: a
+// parameter of it matches one of the values' Say phrases (the one with the
+// most words first, so "living room" before "living") and is set to that
+// value's Value, or to its Say phrase when Value is empty. Its Text is the
+// words as spoken. Grammars list the phrases as alternatives.
+func (t *Types) AddList(name string, values ...ListValue) error {
+	if !isIdentifier(name) {
+		return fmt.Errorf("list name %q: want letters, digits or '_'", name)
+	}
+	if _, dup := t.defs[name]; dup {
+		return fmt.Errorf("type %s is already registered", name)
+	}
+	if len(values) == 0 {
+		return fmt.Errorf("list %s has no values", name)
+	}
+	byWords := map[string]string{}
+	type entry struct {
+		words []Token
+		value string
+	}
+	var entries []entry
+	for i, v := range values {
+		toks := Split(v.Say).Tokens
+		if len(toks) == 0 {
+			return fmt.Errorf("list %s: value %d: %q has no words to say", name, i+1, v.Say)
+		}
+		key := joinNorm(toks)
+		value := cmp.Or(v.Value, v.Say)
+		if prev, dup := byWords[key]; dup {
+			if prev != value {
+				return fmt.Errorf("list %s: %q is said for two values, %q and %q", name, v.Say, prev, value)
+			}
+			continue
+		}
+		byWords[key] = value
+		entries = append(entries, entry{toks, value})
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return len(entries[i].words) > len(entries[j].words) })
+	alt := &altNode{}
+	for _, e := range entries {
+		seq := &seqNode{}
+		for _, tok := range e.words {
+			seq.items = append(seq.items, &wordNode{word: tok.Norm, text: lower(tok.Text)})
+		}
+		alt.alts = append(alt.alts, seq)
+	}
+	t.defs[name] = &typeDef{
+		Type: Type{Name: name, Parse: func(c Candidate) (any, error) {
+			if v, ok := byWords[strings.Join(c.Words, " ")]; ok {
+				return v, nil
+			}
+			return nil, fmt.Errorf("%q is not in list %s", c.Text, name)
+		}},
+		root: alt,
+		list: slices.Clone(values),
+	}
+	return nil
+}
+
+// List returns the values of a list type; ok is false for other types.
+func (t *Types) List(name string) (values []ListValue, ok bool) {
+	d, found := t.defs[name]
+	if !found || d.list == nil {
+		return nil, false
+	}
+	return slices.Clone(d.list), true
+}
+
+func joinNorm(toks []Token) string {
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Norm
+	}
+	return strings.Join(words, " ")
 }
 
 // Union registers a type that is any one of members, tried in order; its

@@ -67,6 +67,9 @@ type Options struct {
 	// loop, with a context cancelled when the turn is; it must answer
 	// something, an error too, as a Response.
 	Fallback func(ctx context.Context, text string) commands.Response
+	// Publisher sends the MQTT messages of declared commands that publish
+	// (CommandConfig.Publish); nil with such a command is an error.
+	Publisher Publisher
 }
 
 // defaultGrace is Options.Grace's default.
@@ -184,7 +187,12 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 			a.answer(0, commands.Response{Text: text, Command: "timer", Status: commands.StatusInfo})
 		},
 	}
-	m, err := commands.NewManagerWith(a.types, commands.ManagerConfig{Logger: a.log}, a.commandSet(cfg, opts.Commands)...)
+	cmds, err := a.commandSetFor(cfg, opts)
+	if err != nil {
+		a.stop()
+		return nil, fmt.Errorf("commands: %w", err)
+	}
+	m, err := commands.NewManagerWith(a.types, commands.ManagerConfig{Logger: a.log}, cmds...)
 	if err != nil {
 		a.stop()
 		return nil, fmt.Errorf("commands: %w", err)

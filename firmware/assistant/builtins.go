@@ -1,9 +1,11 @@
 package assistant
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hark-assistant/hark/commands"
@@ -135,9 +137,29 @@ func (a *Assistant) builtins() []builtin {
 // declared wins where matches overlap): the caller's, the configuration's,
 // then the built-ins that are neither disabled nor overridden by name.
 func (a *Assistant) commandSet(cfg Config, extra []commands.Command) []commands.Command {
-	cmds := slices.Clone(extra)
+	cmds, _ := a.commandSetFor(cfg, Options{Commands: extra})
+	return cmds
+}
+
+// commandSetFor is commandSet with the options New takes: the declared
+// commands publish through opts.Publisher. It registers cfg's lists as
+// pattern types first (unless a.types has them already) and fails on a
+// list that cannot be registered or on a publishing command without a
+// Publisher.
+func (a *Assistant) commandSetFor(cfg Config, opts Options) ([]commands.Command, error) {
+	var errs []error
+	if a.types != nil {
+		errs = append(errs, addLists(a.types, cfg.Lists))
+	}
+	cmds := slices.Clone(opts.Commands)
 	for i, d := range cfg.Commands {
-		cmds = append(cmds, declaredCommand(d.WithDefaults(i)))
+		if d.Publish != nil && opts.Publisher == nil {
+			errs = append(errs, fmt.Errorf("commands[%d].publish needs the mqtt: section", i))
+		}
+		cmds = append(cmds, declaredCommand(d.WithDefaults(i), opts.Publisher))
+	}
+	if cfg.BlockLoop != nil {
+		cmds = append(cmds, blockLoop(cfg.BlockLoop.WithDefaults()))
 	}
 	a.examplesByName = map[string]string{}
 	for _, b := range a.builtins() {
@@ -149,7 +171,7 @@ func (a *Assistant) commandSet(cfg Config, extra []commands.Command) []commands.
 		cmds = append(cmds, b.Command)
 		a.examplesByName[b.Name] = b.example
 	}
-	return cmds
+	return cmds, errors.Join(errs...)
 }
 
 // examples lists a phrase for each command "what can I say" offers: the
@@ -173,18 +195,40 @@ func (a *Assistant) examples() []string {
 }
 
 // declaredCommand turns a command of the configuration into a blocking
-// command running its program.
-func declaredCommand(d CommandConfig) commands.Command {
+// command: it runs its program (with the intent, see Intent), publishes
+// through pub, and answers its say, the variants taken in turn (the first,
+// then the second, ... and round again), or else the program's output.
+func declaredCommand(d CommandConfig, pub Publisher) commands.Command {
+	var said atomic.Uint64
+	pick := func(n int) int { return int((said.Add(1) - 1) % uint64(n)) }
 	return commands.Command{
 		Name:    d.Name,
 		Pattern: d.Pattern,
 		Hidden:  d.Hidden,
 		Handler: func(req *commands.Request) (commands.Response, error) {
-			out, err := runDeclared(req.Context(), d, ParamStrings(req.Params))
+			in := Intent{Command: req.Command, Text: req.Text, Params: req.Params}
+			out, err := declared(req.Context(), d, in, pub, pick)
 			if err != nil {
 				return commands.Response{}, err
 			}
 			return commands.Response{Text: out, Status: commands.StatusSuccess}, nil
+		},
+	}
+}
+
+// blockLoop is the debug command of BlockLoopConfig: an async command
+// that sleeps on the main loop, wrong on purpose, so that the watchdog
+// reports it and blinks the LED (and, held longer than systemd's
+// WatchdogSec, gets Hark restarted).
+func blockLoop(c BlockLoopConfig) commands.Command {
+	return commands.Command{
+		Name:    "debug_block_loop",
+		Pattern: c.Pattern,
+		Kind:    commands.Async,
+		Hidden:  true,
+		Handler: func(*commands.Request) (commands.Response, error) {
+			time.Sleep(c.Hold)
+			return commands.Response{Text: "The loop was blocked.", Status: commands.StatusInfo}, nil
 		},
 	}
 }

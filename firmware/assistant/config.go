@@ -1,10 +1,15 @@
 package assistant
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/jonboulle/clockwork"
+	"gopkg.in/yaml.v3"
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/pattern"
@@ -22,6 +27,120 @@ type Config struct {
 	WatchdogThreshold time.Duration
 	Builtins          BuiltinsConfig
 	Commands          []CommandConfig
+	// Lists are slot lists by name, usable in patterns as a type:
+	// $where:room (see pattern.Types.AddList).
+	Lists map[string][]ListValue
+	// BlockLoop, if set, adds a command that holds the main loop on
+	// purpose, to see the watchdog at work (on a device under test, never
+	// in use).
+	BlockLoop *BlockLoopConfig
+}
+
+// BlockLoopConfig is the debug command that blocks the main loop: saying
+// Pattern holds the loop for Hold, as a badly written async command would.
+type BlockLoopConfig struct {
+	Pattern string        `yaml:"pattern"` // default "block the loop"
+	Hold    time.Duration `yaml:"hold"`    // default 1.5 s
+}
+
+// WithDefaults returns c with its zero fields set.
+func (c BlockLoopConfig) WithDefaults() BlockLoopConfig {
+	if c.Pattern == "" {
+		c.Pattern = "block the loop"
+	}
+	if c.Hold == 0 {
+		c.Hold = 1500 * time.Millisecond
+	}
+	return c
+}
+
+// ListValue is one value of a slot list: in YAML a phrase ("kitchen") or
+// {say: PHRASE, value: VALUE} for a synonym ({say: lounge, value: living
+// room}: saying "lounge" sets the parameter to "living room").
+type ListValue = pattern.ListValue
+
+// listValueYAML decodes one list value from YAML; see ListValue.
+type listValueYAML pattern.ListValue
+
+// UnmarshalYAML takes a phrase or a {say, value} mapping.
+func (v *listValueYAML) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		v.Say = n.Value
+		return nil
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if val.Kind != yaml.ScalarNode {
+				return yamlError(val.Line, "%s: want a phrase", k.Value)
+			}
+			switch k.Value {
+			case "say":
+				v.Say = val.Value
+			case "value":
+				v.Value = val.Value
+			default:
+				return yamlError(k.Line, "unknown key %q (a list value has say and value)", k.Value)
+			}
+		}
+		if v.Say == "" {
+			return yamlError(n.Line, "a list value needs say")
+		}
+		return nil
+	}
+	return yamlError(n.Line, "want a phrase or {say: PHRASE, value: VALUE}")
+}
+
+// yamlError is a decoding error as yaml.v3 reports its own, so the
+// configuration's loader places it by line and key.
+func yamlError(line int, format string, args ...any) error {
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...)}}
+}
+
+// Lists is the lists: section of the configuration as YAML decodes it.
+type Lists map[string][]ListValue
+
+// UnmarshalYAML decodes lists whose values are phrases or {say, value}.
+func (l *Lists) UnmarshalYAML(n *yaml.Node) error {
+	var raw map[string][]listValueYAML
+	if err := n.Decode(&raw); err != nil {
+		return err
+	}
+	*l = make(Lists, len(raw))
+	for name, vals := range raw {
+		out := make([]ListValue, len(vals))
+		for i, v := range vals {
+			out[i] = ListValue(v)
+		}
+		(*l)[name] = out
+	}
+	return nil
+}
+
+// NewTypesWith is NewTypes with the lists added as types.
+func NewTypesWith(lists map[string][]ListValue) (*pattern.Types, error) {
+	types := NewTypes()
+	return types, addLists(types, lists)
+}
+
+// addLists registers lists as types in name order, skipping those types
+// already has as lists.
+func addLists(types *pattern.Types, lists map[string][]ListValue) error {
+	names := make([]string, 0, len(lists))
+	for name := range lists {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var errs []error
+	for _, name := range names {
+		if _, ok := types.List(name); ok {
+			continue
+		}
+		if err := types.AddList(name, lists[name]...); err != nil {
+			errs = append(errs, fmt.Errorf("lists.%s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // BuiltinsConfig adjusts the built-in commands, named as BuiltinNames lists.
@@ -30,21 +149,61 @@ type BuiltinsConfig struct {
 	Hide    []string `yaml:"hide"`    // registered, but left out of "what can I say"
 }
 
-// CommandConfig is a command declared in the configuration: when Pattern
-// matches, Run is executed (as a blocking command) with {name} placeholders
-// replaced by the pattern's captured parameters. Say, if set, is the answer,
-// with the same placeholders and {output} for the program's standard output;
-// without Say the output itself is the answer.
+// CommandConfig is a command declared in the configuration. When Pattern
+// matches, it does what it has, in this order, at least one of them:
+// Run executes a program (a blocking command; no shell) with {name}
+// placeholders replaced by the captured parameters and the intent on its
+// standard input and in its environment (see Intent); Publish sends an MQTT
+// message; Say is the answer, with the same placeholders, {output} for the
+// program's standard output and {intent} for the intent's JSON. Say may
+// hold several variants, said in turn. Without Say the program's output
+// is the answer.
 //
 // Zero Name and Timeout mean their defaults, on every path: from YAML or
 // from Go (see WithDefaults).
 type CommandConfig struct {
-	Name    string        `yaml:"name"`
-	Pattern string        `yaml:"pattern"`
-	Run     []string      `yaml:"run"`
-	Say     string        `yaml:"say"`
-	Timeout time.Duration `yaml:"timeout"`
-	Hidden  bool          `yaml:"hidden"`
+	Name    string         `yaml:"name"`
+	Pattern string         `yaml:"pattern"`
+	Run     []string       `yaml:"run"`
+	Publish *PublishConfig `yaml:"publish"`
+	Say     Says           `yaml:"say"`
+	Timeout time.Duration  `yaml:"timeout"`
+	Hidden  bool           `yaml:"hidden"`
+}
+
+// Says is a command's answer: one phrase or several variants, taken in
+// turn (first, second, ..., then the first again). In YAML a string or a
+// list of strings.
+type Says []string
+
+// UnmarshalYAML takes a string or a list of strings.
+func (s *Says) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*s = Says{n.Value}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*s = list
+	return nil
+}
+
+// PublishConfig is an MQTT message a command sends: Topic and Payload take
+// the {name} placeholders of the pattern's parameters, {output} and
+// {intent} (the intent's JSON).
+type PublishConfig struct {
+	Topic   string `yaml:"topic"`
+	Payload string `yaml:"payload"`
+	Retain  bool   `yaml:"retain"`
+	QoS     byte   `yaml:"qos"`
+}
+
+// Publisher sends MQTT messages for commands that publish (the MQTT
+// bridge is one); see Options.Publisher.
+type Publisher interface {
+	Publish(ctx context.Context, topic, payload string, retain bool, qos byte) error
 }
 
 // DefaultCommandTimeout bounds a declared command that names no timeout.
@@ -81,11 +240,24 @@ func NewTypes() *pattern.Types {
 	return types
 }
 
+// MatchManager returns a command manager holding what New's holds for cfg
+// and the same extra commands: extra first, cfg's declared commands (with
+// its lists as types), the built-ins. It is for matching and grammars
+// (hark match, grammar and transcribe): its handlers must not be run.
+func MatchManager(cfg Config, extra ...commands.Command) (*commands.Manager, error) {
+	types, err := NewTypesWith(cfg.Lists)
+	if err != nil {
+		return nil, err
+	}
+	a := &Assistant{types: types, clock: clockwork.NewRealClock()}
+	return commands.NewManager(types, a.commandSet(cfg, extra)...)
+}
+
 // CheckCommands builds the command set cfg declares, with the built-ins
 // and extra, as the assistant would: it finds clashes (a name declared
 // twice, two commands with the same pattern) that no single command shows.
 func CheckCommands(cfg Config, types *pattern.Types, extra ...commands.Command) error {
-	_, err := commands.NewManager(types, (&Assistant{}).commandSet(cfg, extra)...)
+	_, err := commands.NewManager(types, (&Assistant{types: types}).commandSet(cfg, extra)...)
 	return err
 }
 

@@ -3,6 +3,8 @@ package assistant
 import (
 	"context"
 	"errors"
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/pattern"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,7 +23,7 @@ func TestRunDeclared(t *testing.T) {
 		wantErr string
 	}{
 		{"output is the answer", CommandConfig{Run: []string{"/bin/echo", "{room}", "on"}}, map[string]string{"room": "kitchen"}, "kitchen on", ""},
-		{"say with output", CommandConfig{Run: []string{"/bin/echo", " 42 "}, Say: "{room} is at {output} percent"}, map[string]string{"room": "hall"}, "hall is at 42 percent", ""},
+		{"say with output", CommandConfig{Run: []string{"/bin/echo", " 42 "}, Say: Says{"{room} is at {output} percent"}}, map[string]string{"room": "hall"}, "hall is at 42 percent", ""},
 		{"parameter with spaces stays one argument", CommandConfig{Run: []string{"/bin/sh", "-c", `printf '%s|' "$@"`, "sh", "{what}"}}, map[string]string{"what": "living room"}, "living room|", ""},
 		{"no output, no say", CommandConfig{Run: []string{"/bin/true"}}, nil, "", ""},
 		{"bad exit names status and stderr", CommandConfig{Name: "lights", Run: []string{"/bin/sh", "-c", "echo bulb gone >&2; exit 3"}}, nil, "", "lights: /bin/sh exited with status 3: bulb gone"},
@@ -34,7 +36,7 @@ func TestRunDeclared(t *testing.T) {
 			if tt.cmd.Timeout == 0 {
 				tt.cmd.Timeout = time.Minute
 			}
-			got, err := runDeclared(context.Background(), tt.cmd, tt.params)
+			got, err := declared(context.Background(), tt.cmd, stringIntent(tt.params), nil, func(int) int { return 0 })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -51,14 +53,14 @@ func TestRunDeclared(t *testing.T) {
 func TestRunDeclaredCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := runDeclared(ctx, CommandConfig{Run: []string{"/bin/sleep", "30"}, Timeout: time.Minute}, nil)
+	_, err := runDeclared(ctx, CommandConfig{Run: []string{"/bin/sleep", "30"}, Timeout: time.Minute}, Intent{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
 
 func TestRunDeclaredCapsOutput(t *testing.T) {
-	got, err := runDeclared(context.Background(), CommandConfig{Run: []string{"/bin/sh", "-c", "yes | head -c 100000"}, Timeout: time.Minute}, nil)
+	got, err := runDeclared(context.Background(), CommandConfig{Run: []string{"/bin/sh", "-c", "yes | head -c 100000"}, Timeout: time.Minute}, Intent{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestRunDeclaredCapsOutput(t *testing.T) {
 func TestRunDeclaredTimeoutKillsGrandchildren(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	c := CommandConfig{Name: "slow", Run: []string{"/bin/sh", "-c", "sleep 30 & echo $! > " + pidFile + "; wait"}, Timeout: 200 * time.Millisecond}
-	if _, err := runDeclared(context.Background(), c, nil); err == nil || !strings.Contains(err.Error(), "timed out") {
+	if _, err := runDeclared(context.Background(), c, Intent{}); err == nil || !strings.Contains(err.Error(), "timed out") {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 	data, err := os.ReadFile(pidFile)
@@ -114,4 +116,13 @@ func TestDeclaredDefaultsFromGo(t *testing.T) {
 	if len(got) != 1 || got[0].Text != "hello" || got[0].Command != "command 1" {
 		t.Errorf("answers %+v, want command 1 saying hello", got)
 	}
+}
+
+// stringIntent is an intent whose parameters are the given words.
+func stringIntent(params map[string]string) Intent {
+	p := commands.Params{}
+	for k, v := range params {
+		p[k] = pattern.Value{Type: pattern.TypeString, Text: v, Value: v}
+	}
+	return Intent{Command: "test", Text: "test", Params: p}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 func TestDispatchBuiltins(t *testing.T) {
@@ -101,7 +102,7 @@ func TestDispatchDeclaredCommands(t *testing.T) {
 	cfg := Config{Grammar: true}
 	cfg.Commands = []CommandConfig{
 		{Name: "echo", Pattern: "echo $what:String", Run: []string{"/bin/echo", "{what}"}, Timeout: time.Minute},
-		{Name: "count", Pattern: "count to $n:Number", Run: []string{"/bin/echo", "{n}"}, Say: "Counted to {output}.", Timeout: time.Minute},
+		{Name: "count", Pattern: "count to $n:Number", Run: []string{"/bin/echo", "{n}"}, Say: Says{"Counted to {output}."}, Timeout: time.Minute},
 		{Name: "broken", Pattern: "break it", Run: []string{"/bin/false"}, Timeout: time.Minute},
 	}
 	h := newHarness(t, &cfg)
@@ -218,7 +219,13 @@ func TestDispatchGrammar(t *testing.T) {
 	if len(h.listener.grammars) != 1 {
 		t.Fatalf("grammar set %d times, want once (it did not change)", len(h.listener.grammars))
 	}
-	g := h.listener.grammars[0]
+	// The listener gets the structured grammar, encoded; the phrases are
+	// what a phrase-list engine (Vosk) expands it to.
+	dec, ok, err := grammar.Decode(h.listener.grammars[0])
+	if !ok || err != nil {
+		t.Fatalf("grammar does not decode: %v", err)
+	}
+	g := dec.PhraseList(GrammarLimit, GrammarLimit).Phrases
 	for _, want := range []string{"turn on the light", "turn off the light", "what time is it", "repeat that",
 		"set a timer for twenty five minutes", "start a timer for one hour"} {
 		if !slices.Contains(g, want) {
@@ -442,4 +449,20 @@ func TestDispatchFallback(t *testing.T) {
 	if len(asked) != 1 || <-asked != "turn on the porch light" {
 		t.Errorf("the fallback was asked %d times", len(asked)+1)
 	}
+}
+
+// TestDispatchBlockLoop: the debug command holds the main loop, and the
+// watchdog names it.
+func TestDispatchBlockLoop(t *testing.T) {
+	h := newHarness(t, &Config{WatchdogThreshold: 50 * time.Millisecond, BlockLoop: &BlockLoopConfig{Pattern: "block it", Hold: 300 * time.Millisecond}})
+	h.utter("block it")
+	select {
+	case info := <-h.led.blocked:
+		if info.Name != "debug_block_loop" {
+			t.Errorf("the watchdog named %q", info.Name)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("the watchdog reported nothing")
+	}
+	h.untilRest()
 }

@@ -50,14 +50,18 @@ type Event struct {
 	Held     time.Duration
 }
 
-// ParamStrings is params as text, as a declared command's program gets
-// them: numbers in their shortest decimal form, everything else as said.
+// ParamStrings is params as text, as a declared command's program and the
+// event stream get them: a Number in its shortest decimal form, a list
+// parameter its value, other types the words said.
 func ParamStrings(params commands.Params) map[string]string {
 	values := make(map[string]string, len(params))
 	for name, v := range params {
-		if n, ok := v.Value.(float64); ok {
-			values[name] = strconv.FormatFloat(n, 'f', -1, 64)
-		} else {
+		switch x := v.Value.(type) {
+		case float64:
+			values[name] = strconv.FormatFloat(x, 'f', -1, 64)
+		case string:
+			values[name] = x
+		default:
 			values[name] = v.Text
 		}
 	}

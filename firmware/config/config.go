@@ -17,7 +17,6 @@ import (
 	"gopkg.in/yaml.v3"
 	"periph.io/x/conn/v3/gpio"
 
-	"github.com/hark-assistant/hark/commands/pattern"
 	"github.com/hark-assistant/hark/drivers/pins"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/hass"
@@ -39,6 +38,8 @@ type Config struct {
 	LogLevel   string                    `yaml:"log_level"`
 	Builtins   assistant.BuiltinsConfig  `yaml:"builtins"`
 	Commands   []assistant.CommandConfig `yaml:"commands"`
+	Lists      assistant.Lists           `yaml:"lists"`
+	Debug      DebugConfig               `yaml:"debug"`
 	// The smart-home integrations, off when absent (see integrations.go).
 	MQTT          *mqtt.Config `yaml:"mqtt"`
 	HomeAssistant *hass.Config `yaml:"home_assistant"`
@@ -50,6 +51,14 @@ type ButtonConfig struct {
 	ActiveLow bool          `yaml:"active_low"` // pressed reads low (button to ground)
 	Pull      string        `yaml:"pull"`       // up, down or none
 	LongPress time.Duration `yaml:"long_press"` // held this long saying nothing: mute; while muted: unmute
+}
+
+// DebugConfig holds what helps to test Hark on a device, never for a
+// device in use.
+type DebugConfig struct {
+	// BlockLoop adds a command that holds the main loop (see
+	// assistant.BlockLoopConfig); absent: none.
+	BlockLoop *assistant.BlockLoopConfig `yaml:"block_loop"`
 }
 
 // GPIOPull is Pull as periph.io takes it.
@@ -75,9 +84,10 @@ type LEDConfig struct {
 // AudioConfig is the microphone and how much of it is kept.
 type AudioConfig struct {
 	Backend      string        `yaml:"backend"`       // pulseaudio, alsa, jack or null; empty: the first of them that works (not null)
-	Device       string        `yaml:"device"`        // capture device name; empty: the default device
+	Device       string        `yaml:"device"`        // ALSA name (arecord -L, hw:1,0), index or name (hark devices); empty: the default device
 	PreRoll      time.Duration `yaml:"pre_roll"`      // audio kept from before the press; 0s: none
 	MaxUtterance time.Duration `yaml:"max_utterance"` // capture stops by itself after this
+	Gain         float64       `yaml:"gain"`          // microphone gain in dB, applied before the recognizer (clipping); 0: none
 }
 
 // RecognizerConfig selects the speech-to-text engine.
@@ -85,6 +95,11 @@ type RecognizerConfig struct {
 	Engine  string `yaml:"engine"`  // vosk or pocketsphinx
 	Model   string `yaml:"model"`   // model directory
 	Grammar bool   `yaml:"grammar"` // restrict decoding to the phrases commands can match
+	// OpenPass decodes an utterance a second time, openly, while a command
+	// with an open slot (*, String, a Word without a list) can match, so
+	// such commands do not cost the others their grammar. It costs a
+	// second decode after release; a Pi Zero may turn it off.
+	OpenPass bool `yaml:"open_pass"`
 }
 
 // WatchdogConfig is the main-loop watchdog.
@@ -97,8 +112,13 @@ type SpeechConfig struct {
 	Voice string `yaml:"voice"`
 	Rate  int    `yaml:"rate"` // words per minute
 	// Player is a program that plays a WAV file given on its standard
-	// input, e.g. ["aplay", "-q", "-"]; empty: the default sound device.
+	// input, e.g. ["aplay", "-q", "-"]; empty: the sound device.
 	Player []string `yaml:"player"`
+	// Device is the playback device, named as audio.device is (an ALSA
+	// name as `aplay -L` prints it, hw:/plughw:, an index or a name);
+	// empty: the default device.
+	Device string `yaml:"device"`
+	Volume int    `yaml:"volume"` // percent of the speech's level, scaled in software
 }
 
 // Default returns the configuration used for every key a file leaves
@@ -108,9 +128,9 @@ func Default() Config {
 		Button:     ButtonConfig{Pin: "GPIO17", ActiveLow: true, Pull: "up", LongPress: 2 * time.Second},
 		LED:        LEDConfig{Backend: "gpio", Pin: "GPIO25", SPI: "SPI0.1", Count: 3},
 		Audio:      AudioConfig{PreRoll: 500 * time.Millisecond, MaxUtterance: 10 * time.Second},
-		Recognizer: RecognizerConfig{Engine: "vosk", Model: "/usr/share/hark/models/vosk-model-small-en-us-0.15", Grammar: true},
+		Recognizer: RecognizerConfig{Engine: "vosk", Model: "/usr/share/hark/models/vosk-model-small-en-us-0.15", Grammar: true, OpenPass: true},
 		Watchdog:   WatchdogConfig{Threshold: time.Second},
-		Speech:     SpeechConfig{Voice: "en-us", Rate: 170},
+		Speech:     SpeechConfig{Voice: "en-us", Rate: 170, Volume: 100},
 		LogLevel:   "info",
 	}
 }
@@ -122,6 +142,8 @@ func (c *Config) Assistant() assistant.Config {
 		WatchdogThreshold: c.Watchdog.Threshold,
 		Builtins:          c.Builtins,
 		Commands:          c.Commands,
+		BlockLoop:         c.Debug.BlockLoop,
+		Lists:             c.Lists,
 	}
 }
 
@@ -304,6 +326,8 @@ func describeType(goType string) string {
 		return "true or false"
 	case goType == "int":
 		return "a whole number"
+	case goType == "float64":
+		return "a number"
 	case goType == "string":
 		return "a string"
 	case strings.HasPrefix(goType, "[]"):
@@ -377,6 +401,9 @@ func (v *validator) validate(c *Config) {
 	}
 	v.between("audio.pre_roll", c.Audio.PreRoll, 0, 5*time.Second)
 	v.between("audio.max_utterance", c.Audio.MaxUtterance, time.Second, time.Minute)
+	if c.Audio.Gain < -20 || c.Audio.Gain > 30 {
+		v.failAt("audio.gain", "%g dB is out of range [-20, 30]", c.Audio.Gain)
+	}
 
 	v.oneOf("recognizer.engine", c.Recognizer.Engine, "vosk", "pocketsphinx")
 	if c.Recognizer.Model == "" {
@@ -405,6 +432,12 @@ func (v *validator) validate(c *Config) {
 		if _, err := exec.LookPath(c.Speech.Player[0]); err != nil {
 			v.failAt("speech.player", "program %q not found", c.Speech.Player[0])
 		}
+		if c.Speech.Device != "" {
+			v.failAt("speech.device", "speech.player plays on its own device (e.g. aplay -D NAME); set one of the two")
+		}
+	}
+	if c.Speech.Volume < 0 || c.Speech.Volume > 100 {
+		v.failAt("speech.volume", "%d%% is out of range [0, 100]", c.Speech.Volume)
 	}
 	v.oneOf("log_level", c.LogLevel, "debug", "info", "warn", "error")
 
@@ -415,45 +448,11 @@ func (v *validator) validate(c *Config) {
 		v.builtin(fmt.Sprintf("builtins.hide[%d]", i), name)
 	}
 
-	names := map[string]bool{}
-	types := assistant.NewTypes()
-	for i := range c.Commands {
-		cmd := &c.Commands[i]
-		key := fmt.Sprintf("commands[%d]", i)
-		if cmd.Name != "" && names[cmd.Name] {
-			v.fail(key+".name", "%q is declared twice", cmd.Name)
-		}
-		*cmd = cmd.WithDefaults(i)
-		names[cmd.Name] = true
-		v.between(key+".timeout", cmd.Timeout, 10*time.Millisecond, 10*time.Minute)
-		if len(cmd.Run) == 0 || cmd.Run[0] == "" {
-			v.fail(key+".run", "a program to run is required, e.g. [\"/usr/local/bin/lights\", \"{room}\"]")
-		}
-		if cmd.Pattern == "" {
-			v.fail(key+".pattern", "a pattern is required")
-			continue
-		}
-		pat, err := pattern.Compile(cmd.Pattern, types)
-		if err != nil {
-			v.fail(key+".pattern", "%v", err)
-			continue
-		}
-		params := assistant.ParamNames(pat)
-		for j, arg := range cmd.Run {
-			for _, p := range assistant.CheckPlaceholders(arg, params) {
-				v.fail(fmt.Sprintf("%s.run[%d]", key, j), "{%s} is not a parameter of the pattern", p)
-			}
-		}
-		for _, p := range assistant.CheckPlaceholders(cmd.Say, params, "output") {
-			v.fail(key+".say", "{%s} is neither a parameter of the pattern nor {output}", p)
-		}
-	}
+	types := v.lists(c)
+	v.commands(c, types)
 	v.integrations(c)
-	if len(v.errs) == 0 && len(c.Commands) > 0 {
-		if err := assistant.CheckCommands(c.Assistant(), types); err != nil {
-			v.failAt("commands", "%v", err)
-		}
-	}
+	v.debug(c)
+	v.commandSet(c, types)
 }
 
 // audioBackends are the values of audio.backend, as

@@ -97,7 +97,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"builtin name", "builtins:\n  hide: [time, weather]\n", "builtins.hide[1]", 4, `"weather" is not a built-in`},
 		{"pattern missing", "commands:\n  - run: [/bin/true]\n", "commands[0].pattern", 4, "pattern is required"},
 		{"pattern malformed", "commands:\n  - pattern: \"turn (on the light\"\n    run: [/bin/true]\n", "commands[0].pattern", 4, "unbalanced"},
-		{"run missing", "commands:\n  - pattern: hello\n", "commands[0].run", 4, "program to run is required"},
+		{"nothing to do", "commands:\n  - pattern: hello\n", "commands[0]", 4, "needs run, publish or say"},
 		{"run placeholder", "commands:\n  - pattern: \"hi $who:Word\"\n    run: [/bin/echo, \"{whom}\"]\n", "commands[0].run[1]", 5, "{whom} is not a parameter"},
 		{"say placeholder", "commands:\n  - pattern: hi\n    run: [/bin/true]\n    say: \"{x}\"\n", "commands[0].say", 6, "{x} is neither"},
 		{"timeout", "commands:\n  - pattern: hi\n    run: [/bin/true]\n    timeout: 1h\n", "commands[0].timeout", 6, "out of range"},
@@ -260,6 +260,30 @@ func TestParseIntegrations(t *testing.T) {
 		_, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src))
 		if err == nil || !strings.Contains(err.Error(), ": "+tt.key+": ") || !strings.Contains(err.Error(), "hark.yaml:") {
 			t.Errorf("%q: err %v, want one naming %s with its line", tt.src, err, tt.key)
+		}
+	}
+}
+
+// TestParseDebugBlockLoop: the loop-blocking debug command is off unless
+// configured, gets its defaults, and its values are checked.
+func TestParseDebugBlockLoop(t *testing.T) {
+	cfg, err := Parse("hark.yaml", []byte(configWithModel(t)))
+	if err != nil || cfg.Debug.BlockLoop != nil {
+		t.Fatalf("without debug: %+v, %v; want it off", cfg.Debug, err)
+	}
+	cfg, err = Parse("hark.yaml", []byte(configWithModel(t)+"debug:\n  block_loop: {}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := cfg.Debug.BlockLoop; b == nil || b.Pattern != "block the loop" || b.Hold != 1500*time.Millisecond {
+		t.Errorf("defaults: %+v", b)
+	}
+	for _, tt := range []struct{ src, key string }{
+		{"debug:\n  block_loop: {hold: 1ms}\n", "debug.block_loop.hold"},
+		{"debug:\n  block_loop: {pattern: \"(block\"}\n", "debug.block_loop.pattern"},
+	} {
+		if _, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src)); err == nil || !strings.Contains(err.Error(), tt.key) {
+			t.Errorf("%q: %v, want an error at %s", tt.src, err, tt.key)
 		}
 	}
 }

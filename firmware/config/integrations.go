@@ -1,5 +1,12 @@
 package config
 
+import (
+	"time"
+
+	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/firmware/assistant"
+)
+
 // integrations checks the mqtt: and home_assistant: sections with their
 // packages' own checks, placing each problem at its key, and applies their
 // defaults, so what `hark config check` accepts is what `hark run` uses.
@@ -15,5 +22,17 @@ func (v *validator) integrations(c *Config) {
 		for _, p := range c.HomeAssistant.Check() {
 			v.fail("home_assistant."+p.Key, "%s", p.Msg)
 		}
+	}
+}
+
+// debug checks the debug: section and applies its defaults.
+func (v *validator) debug(c *Config) {
+	if c.Debug.BlockLoop == nil {
+		return
+	}
+	*c.Debug.BlockLoop = c.Debug.BlockLoop.WithDefaults()
+	v.between("debug.block_loop.hold", c.Debug.BlockLoop.Hold, 100*time.Millisecond, 10*time.Minute)
+	if _, err := pattern.Compile(c.Debug.BlockLoop.Pattern, assistant.NewTypes()); err != nil {
+		v.fail("debug.block_loop.pattern", "%v", err)
 	}
 }

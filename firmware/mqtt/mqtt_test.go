@@ -120,7 +120,12 @@ func TestLastWillWhenKilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Under qemu-user (make pi-test) the test binary is not native: it is
+	// started through the emulator that HARK_TEST_EXEC names.
 	cmd := exec.Command(exe)
+	if wrap := strings.Fields(os.Getenv("HARK_TEST_EXEC")); len(wrap) > 0 {
+		cmd = exec.Command(wrap[0], append(wrap[1:], exe)...)
+	}
 	cmd.Env = append(os.Environ(), childEnv+"="+string(js))
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out

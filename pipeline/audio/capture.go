@@ -17,10 +17,17 @@ type CaptureConfig struct {
 	// Backend is "" (try pulseaudio, alsa, jack in turn), or one of
 	// "pulseaudio", "alsa", "jack", "null" (a silent test device).
 	Backend string
-	// Device is "" for the backend's default capture device, a decimal
-	// index into the capture list of ListDevices, or a device name (exact,
-	// or a case-insensitive substring matching one device).
+	// Device is "" for the backend's default capture device; an ALSA PCM
+	// name as `arecord -L` prints it (plughw:CARD=seeed2micvoicec,DEV=0,
+	// default, a PCM of asound.conf; see ListALSA) or in a hw:/plughw:
+	// form (hw:1,0), opened as it is on the alsa backend, which it picks
+	// when Backend is ""; a decimal index into the capture list of
+	// ListDevices; or a device name (exact, or a case-insensitive
+	// substring matching one device).
 	Device string
+	// Gain is applied to the captured samples, in dB; samples it would
+	// take past the 16-bit range are clipped. 0 leaves them as they are.
+	Gain float64
 	// Buffer is how much audio the ring between the device callback and
 	// Read holds before overrunning. Default 2 s.
 	Buffer time.Duration
@@ -102,6 +109,7 @@ type Capture struct {
 	cfg    CaptureConfig
 	open   opener
 	ring   *ring
+	gain   float64       // factor of the samples read
 	frames atomic.Uint64 // periods delivered, for stall detection
 	// seen is frames as last checked by the watcher (or just before the
 	// device was opened); only the watcher touches it once running.
@@ -126,6 +134,7 @@ func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
 		cfg:    cfg,
 		open:   open,
 		ring:   newRing(durationBytes(cfg.Buffer)),
+		gain:   DecibelFactor(cfg.Gain),
 		failed: make(chan failure, 1),
 		done:   make(chan struct{}),
 		closed: make(chan struct{}),
@@ -261,6 +270,7 @@ func (c *Capture) Read(ctx context.Context, p []byte) (int, error) {
 	}
 	for {
 		if n := c.ring.readInto(p); n > 0 {
+			Scale(p[:n], c.gain)
 			return n, nil
 		}
 		select {

@@ -25,6 +25,14 @@
 // is ended with a MaxLength event. SetMuted discards audio while Hark
 // speaks, so it does not hear itself.
 //
+// Devices are chosen by name (CaptureConfig.Device): an ALSA PCM name as
+// `arecord -L` prints it, or a hw:/plughw: form, is opened as it is on the
+// alsa backend (which it picks when no backend is set); other names and
+// indexes are matched against the backend's device list. Gain (dB) scales
+// the captured samples, clipping; Scale does it for any S16LE audio.
+// Output opens playback devices by the same rules.
+//
 // ListDevices lists the capture and playback devices of a backend; the null
 // backend offers silent devices for tests on machines without a sound card.
+// ListALSA lists the ALSA names with their descriptions.
 package audio

@@ -45,6 +45,8 @@ type audioContext struct {
 	*malgo.AllocatedContext
 	backend string
 	log     *slog.Logger
+	// alsaName: the device is an ALSA PCM name, opened as it is.
+	alsaName bool
 }
 
 // initContext initialises a miniaudio context on backend, or on the first
@@ -64,7 +66,7 @@ func initContext(backend string, logger *slog.Logger) (*audioContext, error) {
 		}
 		ctx, err := malgo.InitContext([]malgo.Backend{id}, malgo.ContextConfig{}, logProc)
 		if err == nil {
-			return &audioContext{ctx, name, logger}, nil
+			return &audioContext{AllocatedContext: ctx, backend: name, log: logger}, nil
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", name, err))
 	}
@@ -119,10 +121,25 @@ func ListDevices(backend string) (Devices, error) {
 	return d, nil
 }
 
-// resolveCapture finds the capture device called for by want (see
-// CaptureConfig.Device). A nil ID means the backend's default.
-func (c *audioContext) resolveCapture(want string) (*malgo.DeviceID, string, error) {
-	infos, err := c.Devices(malgo.Capture)
+// kindName is how errors name a device of kind.
+func kindName(kind malgo.DeviceType) string {
+	if kind == malgo.Playback {
+		return "playback"
+	}
+	return "capture"
+}
+
+// resolve finds the device of kind called for by want (see
+// CaptureConfig.Device). A nil ID means the backend's default. On the alsa
+// backend an ALSA name is the device ID itself; elsewhere names are
+// matched against the backend's list.
+func (c *audioContext) resolve(kind malgo.DeviceType, want string) (*malgo.DeviceID, string, error) {
+	what := kindName(kind)
+	if c.alsaName {
+		id, err := alsaDeviceID(want)
+		return id, want, err
+	}
+	infos, err := c.Devices(kind)
 	if want == "" {
 		for _, info := range infos {
 			if info.IsDefault != 0 {
@@ -132,19 +149,19 @@ func (c *audioContext) resolveCapture(want string) (*malgo.DeviceID, string, err
 		return nil, "default", nil
 	}
 	if err != nil {
-		return nil, want, fmt.Errorf("capture device %q: listing devices of %s: %w", want, c.backend, err)
+		return nil, want, fmt.Errorf("%s device %q: listing devices of %s: %w", what, want, c.backend, err)
 	}
 	names := make([]string, len(infos))
 	for i := range infos {
 		names[i] = fmt.Sprintf("%d %q", i, infos[i].Name())
 	}
-	have := "no capture devices"
+	have := "no " + what + " devices"
 	if len(names) > 0 {
 		have = "have " + strings.Join(names, ", ")
 	}
 	if i, err := strconv.Atoi(want); err == nil {
 		if i < 0 || i >= len(infos) {
-			return nil, want, fmt.Errorf("capture device index %d out of range on %s (%s)", i, c.backend, have)
+			return nil, want, fmt.Errorf("%s device index %d out of range on %s (%s)", what, i, c.backend, have)
 		}
 		return &infos[i].ID, infos[i].Name(), nil
 	}
@@ -159,11 +176,24 @@ func (c *audioContext) resolveCapture(want string) (*malgo.DeviceID, string, err
 	}
 	switch len(found) {
 	case 0:
-		return nil, want, fmt.Errorf("no capture device named %q on %s (%s)", want, c.backend, have)
+		if isALSAName(want) {
+			have += "; " + want + " is an ALSA device name, which needs the alsa backend"
+		}
+		return nil, want, fmt.Errorf("no %s device named %q on %s (%s)", what, want, c.backend, have)
 	case 1:
 		return &infos[found[0]].ID, infos[found[0]].Name(), nil
 	}
-	return nil, want, fmt.Errorf("capture device name %q is ambiguous on %s (%s)", want, c.backend, have)
+	return nil, want, fmt.Errorf("%s device name %q is ambiguous on %s (%s)", what, want, c.backend, have)
+}
+
+// openFailed is the error of a device that was found but did not open or
+// start; for an ALSA name it says which sound cards there are.
+func (c *audioContext) openFailed(verb string, kind malgo.DeviceType, name string, err error) error {
+	err = fmt.Errorf("cannot %s %s device %q on %s: %w", verb, kindName(kind), name, c.backend, err)
+	if c.alsaName {
+		err = fmt.Errorf("%w (%s; `hark devices -backend alsa` lists the names)", err, alsaCardsHint())
+	}
+	return err
 }
 
 // errDeviceStopped is the DeviceLost error of a device that stopped on its
@@ -199,7 +229,7 @@ func (d *malgoDevice) Close() error {
 // S16LE; miniaudio converts when the device offers other formats.
 func (c *audioContext) opener(want string) opener {
 	return func(data func([]byte), stopped func(error)) (device, string, error) {
-		id, name, err := c.resolveCapture(want)
+		id, name, err := c.resolve(malgo.Capture, want)
 		if err != nil {
 			return nil, name, err
 		}
@@ -218,11 +248,11 @@ func (c *audioContext) opener(want string) opener {
 		})
 		if err != nil {
 			d.pin.Unpin()
-			return nil, name, fmt.Errorf("cannot open capture device %q on %s: %w", name, c.backend, err)
+			return nil, name, c.openFailed("open", malgo.Capture, name, err)
 		}
 		if err := d.dev.Start(); err != nil {
 			d.Close()
-			return nil, name, fmt.Errorf("cannot start capture device %q on %s: %w", name, c.backend, err)
+			return nil, name, c.openFailed("start", malgo.Capture, name, err)
 		}
 		return d, name, nil
 	}
@@ -232,10 +262,12 @@ func (c *audioContext) opener(want string) opener {
 // An error names the device and backend.
 func OpenCapture(cfg CaptureConfig) (*Capture, error) {
 	cfg.setDefaults()
-	ctx, err := initContext(cfg.Backend, cfg.Logger)
+	backend, alsaName := chooseBackend(cfg.Backend, cfg.Device)
+	ctx, err := initContext(backend, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
+	ctx.alsaName = alsaName
 	c, err := newCapture(cfg, ctx.opener(cfg.Device))
 	if err != nil {
 		ctx.free()
@@ -243,4 +275,93 @@ func OpenCapture(cfg CaptureConfig) (*Capture, error) {
 	}
 	c.release = ctx.free
 	return c, nil
+}
+
+// Output plays through miniaudio to a playback device chosen by name as
+// CaptureConfig.Device chooses a capture device.
+type Output struct {
+	ctx    *audioContext
+	device string
+}
+
+// NewOutput opens an audio context for playback to device on backend, both
+// as CaptureConfig takes them: an ALSA name picks the alsa backend when
+// backend is "". With neither set it keeps miniaudio's own backend order
+// and plays to that backend's default device. logger gets miniaudio's
+// messages at debug level; nil discards them. Close it when done.
+func NewOutput(backend, device string, logger *slog.Logger) (*Output, error) {
+	logger = orDiscard(logger)
+	if backend == "" && device == "" {
+		logProc := func(msg string) { logger.Debug("miniaudio", "msg", strings.TrimSpace(msg)) }
+		ctx, err := malgo.InitContext(nil, malgo.ContextConfig{}, logProc)
+		if err != nil {
+			return nil, fmt.Errorf("no audio backend available: %w", err)
+		}
+		return &Output{ctx: &audioContext{AllocatedContext: ctx, backend: "the default backend", log: logger}}, nil
+	}
+	backend, alsaName := chooseBackend(backend, device)
+	ctx, err := initContext(backend, logger)
+	if err != nil {
+		return nil, err
+	}
+	ctx.alsaName = alsaName
+	return &Output{ctx: ctx, device: device}, nil
+}
+
+// Playback is an open playback device.
+type Playback struct {
+	dev *malgo.Device
+	pin runtime.Pinner // keeps the device ID in place while miniaudio holds it
+}
+
+// Start starts playing: the device asks for audio from its own thread.
+func (p *Playback) Start() error { return p.dev.Start() }
+
+// Stop stops the device; on a stopped one it returns at once.
+func (p *Playback) Stop() error { return p.dev.Stop() }
+
+// Uninit releases the device; Stop it first (see malgoDevice.Close).
+func (p *Playback) Uninit() {
+	p.dev.Uninit()
+	p.pin.Unpin()
+}
+
+// Open opens the playback device for mono S16LE audio at rate and returns
+// it with its name. The device calls data to fill each period and stopped
+// when it stops, on its own or by Stop. The device is looked up anew on
+// every Open, so a name follows a device that was unplugged and plugged in
+// again. An error names the device as configured and the backend.
+func (o *Output) Open(rate int, data func(out []byte), stopped func()) (*Playback, string, error) {
+	id, name, err := o.ctx.resolve(malgo.Playback, o.device)
+	if err != nil {
+		return nil, name, err
+	}
+	cfg := malgo.DefaultDeviceConfig(malgo.Playback)
+	cfg.Playback.Format = malgo.FormatS16
+	cfg.Playback.Channels = 1
+	cfg.SampleRate = uint32(rate)
+	p := &Playback{}
+	if id != nil {
+		p.pin.Pin(id)
+		cfg.Playback.DeviceID = unsafe.Pointer(id)
+	}
+	p.dev, err = malgo.InitDevice(o.ctx.Context, cfg, malgo.DeviceCallbacks{
+		Data: func(out, _ []byte, _ uint32) { data(out) },
+		Stop: stopped,
+	})
+	if err != nil {
+		p.pin.Unpin()
+		return nil, name, o.ctx.openFailed("open", malgo.Playback, name, err)
+	}
+	return p, name, nil
+}
+
+// Backend names the backend the output plays through.
+func (o *Output) Backend() string { return o.ctx.backend }
+
+// Close releases the audio context.
+func (o *Output) Close() error {
+	err := o.ctx.Uninit()
+	o.ctx.Free()
+	return err
 }

@@ -28,6 +28,7 @@ import (
 	"unsafe"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // Config configures a Recognizer.
@@ -45,7 +46,22 @@ type Config struct {
 	// Logger receives the warnings and errors of this recognizer and of the
 	// library while it works for it; nil discards them.
 	Logger *slog.Logger
+	// OpenSlots says how commands with open slots (*, **, String, a Word
+	// without a list) are heard when the grammar also has closed commands.
+	// OpenSecondPass (the default) decodes each utterance a second time
+	// with the language model after the grammar's pass and takes that
+	// transcript when it holds an open command; OpenOff skips the second
+	// pass (a Pi Zero's CPU) and open commands cannot be heard.
+	OpenSlots OpenMode
 }
+
+// OpenMode is Config.OpenSlots.
+type OpenMode int
+
+const (
+	OpenSecondPass OpenMode = iota
+	OpenOff
+)
 
 // DefaultPad is the silence added on each side of an utterance when Config
 // leaves LeadingPad and TrailingPad zero.
@@ -75,7 +91,10 @@ type Recognizer struct {
 	endpoint bool // speech was followed by silence
 	carry    []byte
 	samples  []int16
-	pending  *grammar // to switch to at the next utterance; nil if none
+	pending  *search // to switch to at the next utterance; nil if none
+	current  search  // in force
+	openPass bool    // decode each utterance openly too (Config.OpenSlots)
+	utt      []int16 // the current utterance's audio, kept for the open pass
 
 	// warm is set once cepstral mean normalisation has adapted to the
 	// microphone; until then the utterance is kept in first to decode again.
@@ -179,6 +198,7 @@ func New(cfg Config) (*Recognizer, error) {
 		frameRate:     float64(C.cmd_ln_int_r(C.ps_get_config(ps), cFrate)),
 		leadingPad:    silence(lead),
 		trailingPad:   silence(trail),
+		openPass:      cfg.OpenSlots == OpenSecondPass,
 	}, nil
 }
 
@@ -286,6 +306,9 @@ func (r *Recognizer) Accept(pcm []byte) (bool, error) {
 	if !r.warm {
 		r.first = append(r.first, r.samples...)
 	}
+	if r.wantsOpenPass() {
+		r.utt = append(r.utt, r.samples...)
+	}
 	if err := r.process(r.samples); err != nil {
 		return false, err
 	}
@@ -333,6 +356,12 @@ func (r *Recognizer) Final() (pipeline.Result, error) {
 		}
 	}
 	res := pipeline.Result{Words: r.words()}
+	if r.wantsOpenPass() {
+		var err error
+		if res, err = r.withOpenPass(res); err != nil {
+			return pipeline.Result{}, err
+		}
+	}
 	texts := make([]string, len(res.Words))
 	for i, w := range res.Words {
 		texts[i] = w.Word
@@ -405,23 +434,44 @@ func (r *Recognizer) Reset() error {
 		C.ps_end_utt(r.ps)
 		r.started = false
 	}
-	r.carry, r.first = nil, r.first[:0]
+	r.carry, r.first, r.utt = nil, r.first[:0], r.utt[:0]
 	return nil
 }
 
 // SetGrammar restricts decoding to phrases from the next utterance on; nil
-// or empty goes back to open decoding with the language model. Phrases are
-// normalised with Words; a phrase with a word missing from the dictionary is
-// dropped with a logged warning. It fails, keeping the current search, only
-// if no phrase is usable.
+// or empty goes back to open decoding with the language model. A grammar
+// encoded by package grammar (grammar.Grammar.Encode) becomes a structured
+// JSGF (see StructuredJSGF), its open commands served by the open pass (see
+// Config.OpenSlots). Plain phrases are normalised with Words; a phrase with
+// a word missing from the dictionary is dropped with a logged warning. It
+// fails, keeping the current search, only if nothing is usable.
 func (r *Recognizer) SetGrammar(phrases []string) error {
 	if r.ps == nil {
 		return errClosed
 	}
 	defer logRoute(r.logTarget)()
 	// Built now so the caller hears about an unusable grammar at once.
-	var g grammar
-	if len(phrases) > 0 {
+	var g search
+	if structured, ok, err := grammar.Decode(phrases); ok {
+		if err != nil {
+			return err
+		}
+		s, err := StructuredJSGF(structured, lexicon{r.ps})
+		if err != nil {
+			return err
+		}
+		for _, d := range s.Dropped {
+			r.log.Warn("pocketsphinx: left out of the grammar", "part", d.Phrase, "reason", d.Reason)
+		}
+		if len(s.Open) > 0 {
+			if r.openPass {
+				r.log.Info("pocketsphinx: commands with open slots are decoded openly beside the grammar", "commands", s.Open)
+			} else {
+				r.log.Warn("pocketsphinx: commands with open slots cannot be heard (open pass off)", "commands", s.Open)
+			}
+		}
+		g = search{jsgf: s.JSGF, phrases: len(s.Closed), structured: s}
+	} else if len(phrases) > 0 {
 		jsgf, kept, dropped, err := JSGF(phrases, lexicon{r.ps})
 		if err != nil {
 			return err
@@ -429,7 +479,7 @@ func (r *Recognizer) SetGrammar(phrases []string) error {
 		for _, d := range dropped {
 			r.log.Warn("pocketsphinx: phrase left out of the grammar", "phrase", d.Phrase, "reason", d.Reason)
 		}
-		g = grammar{jsgf: jsgf, phrases: len(kept)}
+		g = search{jsgf: jsgf, phrases: len(kept)}
 	}
 	if r.started {
 		r.pending = &g
@@ -438,16 +488,18 @@ func (r *Recognizer) SetGrammar(phrases []string) error {
 	return r.applyGrammar(g)
 }
 
-// grammar is a JSGF grammar built by SetGrammar; the zero grammar means
-// open decoding with the language model.
-type grammar struct {
-	jsgf    string
-	phrases int // phrases kept in it
+// search is what SetGrammar set up: a JSGF grammar, or open decoding with
+// the language model when jsgf is empty.
+type search struct {
+	jsgf       string
+	phrases    int         // phrases or commands kept in it
+	structured *Structured // set for a structured grammar
 }
 
 const grammarSearch = "hark"
 
-func (r *Recognizer) applyGrammar(g grammar) error {
+func (r *Recognizer) applyGrammar(g search) error {
+	r.current = g
 	if g.jsgf == "" {
 		return r.setSearch(r.defaultSearch)
 	}
@@ -459,9 +511,50 @@ func (r *Recognizer) applyGrammar(g grammar) error {
 	defer C.free(unsafe.Pointer(name))
 	defer C.free(unsafe.Pointer(text))
 	if C.ps_set_jsgf_string(r.ps, name, text) < 0 {
+		r.current = search{}
 		return fmt.Errorf("pocketsphinx: grammar of %d phrases rejected by the decoder", g.phrases)
 	}
 	return r.setSearch(grammarSearch)
+}
+
+// wantsOpenPass reports whether the utterance is also decoded openly: the
+// grammar has commands with open slots beside closed ones.
+func (r *Recognizer) wantsOpenPass() bool {
+	s := r.current.structured
+	return r.openPass && s != nil && len(s.Open) > 0 && s.JSGF != ""
+}
+
+// withOpenPass decodes the utterance again with the language model and
+// returns that result instead of closed (the grammar's) when it holds an
+// open command's words, or when the grammar heard nothing.
+func (r *Recognizer) withOpenPass(closed pipeline.Result) (pipeline.Result, error) {
+	utt := r.utt
+	r.utt = r.utt[:0]
+	if err := r.setSearch(r.defaultSearch); err != nil {
+		return closed, err
+	}
+	defer func() { _ = r.setSearch(grammarSearch) }()
+	if err := r.startUtt(); err != nil {
+		return closed, err
+	}
+	for _, s := range [][]int16{r.leadingPad, utt, r.trailingPad} {
+		if err := r.process(s); err != nil {
+			return closed, err
+		}
+	}
+	if C.ps_end_utt(r.ps) < 0 {
+		return closed, errors.New("pocketsphinx: cannot end utterance")
+	}
+	open := pipeline.Result{Words: r.words()}
+	words := make([]string, len(open.Words))
+	for i, w := range open.Words {
+		words[i] = w.Word
+	}
+	s := r.current.structured
+	if _, ok := s.g.Contains(words, s.open); ok || len(closed.Words) == 0 {
+		return open, nil
+	}
+	return closed, nil
 }
 
 func (r *Recognizer) setSearch(name string) error {

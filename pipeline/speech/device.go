@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
-	"github.com/gen2brain/malgo"
+	"github.com/hark-assistant/hark/pipeline/audio"
 )
 
 // DevicePlayer plays audio on a sound device through miniaudio (malgo).
@@ -48,16 +49,41 @@ type playbackDevice interface {
 	Uninit()
 }
 
-// NewDevicePlayer opens an audio context on the first of backends that
-// works; nil means miniaudio's default order (ALSA, PulseAudio, ... on
-// Linux). Close it when done.
-func NewDevicePlayer(backends []malgo.Backend) (*DevicePlayer, error) {
-	out := &malgoOutput{backends: backends}
+// DeviceConfig chooses the playback device of a DevicePlayer.
+type DeviceConfig struct {
+	// Backend and Device are as audio.CaptureConfig takes them, for a
+	// playback device: an ALSA PCM name as `aplay -L` prints it or a
+	// hw:/plughw: form (picking the alsa backend when Backend is ""), an
+	// index into the playback list of audio.ListDevices, or a device name
+	// (exact, or a case-insensitive substring). Both "": miniaudio's own
+	// backend order and that backend's default device.
+	Backend, Device string
+	// Logger gets miniaudio's messages at debug level; nil discards them.
+	Logger *slog.Logger
+}
+
+// NewDevicePlayer opens an audio context for the device cfg chooses. A
+// device named in cfg is opened once here, so a wrong name is reported now
+// rather than at the first Play; each Play then looks it up and opens it
+// anew. Close the player when done.
+func NewDevicePlayer(cfg DeviceConfig) (*DevicePlayer, error) {
+	out := &malgoOutput{cfg: cfg}
 	if err := out.init(); err != nil {
 		return nil, err
 	}
+	if cfg.Device != "" {
+		dev, err := out.open(checkRate, func(buf []byte) { clear(buf) }, func() {})
+		if err != nil {
+			out.close()
+			return nil, fmt.Errorf("speech: %w", err)
+		}
+		dev.Uninit()
+	}
 	return newDevicePlayer(out, time.After), nil
 }
+
+// checkRate is the rate a configured device is tried at: espeak-ng's.
+const checkRate = 22050
 
 func newDevicePlayer(out output, after func(time.Duration) <-chan time.Time) *DevicePlayer {
 	return &DevicePlayer{out: out, after: after}
@@ -74,12 +100,17 @@ var (
 	ErrPlaybackStalled = errors.New("speech: playback device stalled")
 )
 
+// drainPeriods is how many periods of silence a device asks for after the
+// last samples before Play returns: miniaudio's default buffer holds three
+// periods, and one more covers its own staging.
+const drainPeriods = 4
+
 // playbackLimit is how long a clip of duration d may take to play: d, a
 // tenth of it for a sound card whose clock runs slow, and 2 s for a device
 // slow to start (a Bluetooth sink takes a second or more to wake).
 func playbackLimit(d time.Duration) time.Duration { return d + d/10 + 2*time.Second }
 
-// Play opens the default playback device at the audio's rate and plays it.
+// Play opens the playback device at the audio's rate and plays it.
 // When ctx is done the device is stopped at once and Play returns ctx.Err().
 // If the device stops on its own first Play returns ErrDeviceLost, if the
 // audio is not played within playbackLimit ErrPlaybackStalled; in either
@@ -98,12 +129,18 @@ func (p *DevicePlayer) Play(ctx context.Context, a Audio) error {
 	pcm := a.PCM
 	played, stopped := make(chan struct{}), make(chan struct{})
 	var playedOnce, stoppedOnce sync.Once
+	silent := 0 // periods of silence asked for after the last samples
 	onData := func(out []byte) {
-		// pcm is touched only here, on the device thread, until Uninit.
+		// pcm and silent are touched only here, on the device thread,
+		// until Uninit.
 		if len(pcm) == 0 {
-			// The callback before this one queued the last samples; now
-			// the device has taken them, so playback is complete.
-			playedOnce.Do(func() { close(played) })
+			// A callback before this one queued the last samples. Once
+			// the device has asked for drainPeriods more, they have left
+			// its buffer and been played: stopping sooner would drop them
+			// (ALSA's snd_pcm_drop), the end of the speech.
+			if silent++; silent >= drainPeriods {
+				playedOnce.Do(func() { close(played) })
+			}
 		}
 		n := copy(out, pcm)
 		pcm = pcm[n:]
@@ -114,7 +151,7 @@ func (p *DevicePlayer) Play(ctx context.Context, a Audio) error {
 	dev, err := p.out.open(a.SampleRate, onData, onStop)
 	if err != nil {
 		p.lost = true
-		return fmt.Errorf("speech: playback device at %d Hz: %w", a.SampleRate, err)
+		return fmt.Errorf("speech: playback at %d Hz: %w", a.SampleRate, err)
 	}
 	// Stop before Uninit: the bundled miniaudio's uninit does not stop a
 	// running device itself, and racing its worker thread can hang (see
@@ -156,30 +193,23 @@ func (p *DevicePlayer) Close() error {
 	return p.out.close()
 }
 
-// malgoOutput is miniaudio: a context on the first of backends that works.
+// malgoOutput is miniaudio, through pipeline/audio's Output.
 type malgoOutput struct {
-	backends []malgo.Backend
-	mctx     *malgo.AllocatedContext
+	cfg DeviceConfig
+	out *audio.Output
 }
 
 func (o *malgoOutput) init() error {
-	mctx, err := malgo.InitContext(o.backends, malgo.ContextConfig{}, nil)
+	out, err := audio.NewOutput(o.cfg.Backend, o.cfg.Device, o.cfg.Logger)
 	if err != nil {
-		return fmt.Errorf("speech: audio context for backends %v: %w", o.backends, err)
+		return fmt.Errorf("speech: %w", err)
 	}
-	o.mctx = mctx
+	o.out = out
 	return nil
 }
 
 func (o *malgoOutput) open(rate int, data func([]byte), stopped func()) (playbackDevice, error) {
-	cfg := malgo.DefaultDeviceConfig(malgo.Playback)
-	cfg.Playback.Format = malgo.FormatS16
-	cfg.Playback.Channels = 1
-	cfg.SampleRate = uint32(rate)
-	dev, err := malgo.InitDevice(o.mctx.Context, cfg, malgo.DeviceCallbacks{
-		Data: func(out, _ []byte, _ uint32) { data(out) },
-		Stop: stopped,
-	})
+	dev, _, err := o.out.Open(rate, data, stopped)
 	if err != nil {
 		return nil, err
 	}
@@ -189,17 +219,12 @@ func (o *malgoOutput) open(rate int, data func([]byte), stopped func()) (playbac
 // reset replaces the context with a new one; if that fails the old one is
 // kept, for a later reset or Close.
 func (o *malgoOutput) reset() error {
-	old := o.mctx
+	old := o.out
 	if err := o.init(); err != nil {
 		return err
 	}
-	_ = old.Uninit() // whatever it reports, it is replaced
-	old.Free()
+	_ = old.Close() // whatever it reports, it is replaced
 	return nil
 }
 
-func (o *malgoOutput) close() error {
-	err := o.mctx.Uninit()
-	o.mctx.Free()
-	return err
-}
+func (o *malgoOutput) close() error { return o.out.Close() }

@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gen2brain/malgo"
+	"github.com/hark-assistant/hark/pipeline/audio"
 )
 
-// nullBackend is miniaudio's null device, which plays into nothing in real
-// time; malgo v0.11.24's BackendNull constant is one too low.
-var nullBackend = malgo.Backend(malgo.BackendNull + 1)
+// nullDevice is miniaudio's null device, which plays into nothing in real
+// time.
+var nullDevice = DeviceConfig{Backend: "null"}
 
 func newNullPlayer(t *testing.T) *DevicePlayer {
 	t.Helper()
-	p, err := NewDevicePlayer([]malgo.Backend{nullBackend})
+	p, err := NewDevicePlayer(nullDevice)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +133,11 @@ func TestDevicePlayerFakeDevice(t *testing.T) {
 // watchedOutput is miniaudio, handing the test each device once it plays.
 type watchedOutput struct {
 	*malgoOutput
-	playing chan *malgo.Device
+	playing chan *audio.Playback
 }
 
 func (o watchedOutput) open(rate int, data func([]byte), stopped func()) (playbackDevice, error) {
-	var dev *malgo.Device
+	var dev *audio.Playback
 	var once sync.Once
 	d, err := o.malgoOutput.open(rate, func(out []byte) {
 		once.Do(func() { o.playing <- dev })
@@ -146,7 +146,7 @@ func (o watchedOutput) open(rate int, data func([]byte), stopped func()) (playba
 	if err != nil {
 		return nil, err
 	}
-	dev = d.(*malgo.Device)
+	dev = d.(*audio.Playback)
 	return d, nil
 }
 
@@ -154,7 +154,7 @@ func (o watchedOutput) open(rate int, data func([]byte), stopped func()) (playba
 // loses, ends Play through miniaudio's stop notification; the next Play
 // plays on a new context.
 func TestDevicePlayerNullDeviceStopped(t *testing.T) {
-	out := watchedOutput{&malgoOutput{backends: []malgo.Backend{nullBackend}}, make(chan *malgo.Device, 2)}
+	out := watchedOutput{&malgoOutput{cfg: nullDevice}, make(chan *audio.Playback, 2)}
 	if err := out.init(); err != nil {
 		t.Fatal(err)
 	}
@@ -170,12 +170,12 @@ func TestDevicePlayerNullDeviceStopped(t *testing.T) {
 	if err := recv(t, done, "return from Play"); !errors.Is(err, ErrDeviceLost) {
 		t.Fatalf("Play on a device stopped under it = %v, want ErrDeviceLost", err)
 	}
-	before := out.mctx
+	before := out.out
 	go func() { done <- p.Play(context.Background(), Audio{PCM: make([]byte, 2*1600), SampleRate: 16000}) }()
 	if err := recv(t, done, "return from the next Play"); err != nil {
 		t.Fatalf("next Play = %v", err)
 	}
-	if out.mctx == before {
+	if out.out == before {
 		t.Error("the next Play kept the old audio context")
 	}
 }

@@ -2,8 +2,11 @@
 //
 // A Speaker runs `espeak-ng --stdout` (voice and rate configurable), reads
 // the WAV it writes and hands the samples to a Player: DevicePlayer plays on
-// a sound device through miniaudio (malgo), CommandPlayer pipes a WAV into a
-// configured program such as `aplay -q -`. Anything with a Play method works.
+// a sound device through miniaudio (malgo), chosen by name as
+// pipeline/audio chooses a microphone (an ALSA name such as
+// plughw:CARD=Headphones,DEV=0, an index or a device name); CommandPlayer
+// pipes a WAV into a configured program such as `aplay -q -`. Anything with
+// a Play method works, and WithVolume scales what any Player plays.
 //
 // Speech can be cut short at once (barge-in): Stop, cancelling the context
 // given to Say, or a newer Say all cancel the Player. While audio plays,

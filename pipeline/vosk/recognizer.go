@@ -10,6 +10,7 @@ import (
 	vosk "github.com/alphacep/vosk-api/go"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // unknownWord is the token Vosk grammars use for speech outside the phrase
@@ -40,7 +41,36 @@ type Recognizer struct {
 	grammar     string               // JSON phrase list of r; "" means open decoding
 	nextGrammar string               // grammar for the next utterance
 	inUtterance bool                 // audio accepted since the last Final or Reset
+
+	// The open pass: a second recogniser without a grammar, fed the same
+	// audio while the grammar has commands left to open decoding.
+	noOpenPass bool
+	open       *vosk.VoskRecognizer
+	openRules  *openRules // of r's grammar; nil: no open pass
+	nextOpen   *openRules
 }
+
+// openRules are the commands of a structured grammar left to open decoding.
+type openRules struct {
+	g    *grammar.Grammar
+	cmds []grammar.Command
+}
+
+// Bounds of the phrase list a structured grammar is expanded to. A command
+// with more phrases than CommandPhraseLimit (or that would take the list
+// past PhraseLimit) is left out, logged, and heard by the open pass.
+const (
+	CommandPhraseLimit = 1000
+	PhraseLimit        = 2000
+)
+
+// SetOpenPass turns the open pass on (the default) or off from the next
+// utterance on. With it on, while the grammar has commands with open slots
+// or past the phrase bound, a second recogniser without a grammar decodes
+// the same audio, and its transcript is taken when it holds one of those
+// commands: about twice the CPU while listening. Off (a Pi Zero), such
+// commands cannot be heard while a grammar is set.
+func (r *Recognizer) SetOpenPass(on bool) { r.noOpenPass = !on }
 
 var _ pipeline.Recognizer = (*Recognizer)(nil)
 
@@ -60,15 +90,24 @@ func (m *Model) NewRecognizer(sampleRate float64) (*Recognizer, error) {
 // prepare makes r.r a fresh libvosk recogniser for nextGrammar unless it
 // already is one. It must not be called inside an utterance.
 func (r *Recognizer) prepare() error {
-	if r.r != nil && r.grammar == r.nextGrammar {
+	wantOpen := r.nextOpen != nil && !r.noOpenPass && r.nextGrammar != ""
+	if r.r != nil && r.grammar == r.nextGrammar && (r.open != nil) == wantOpen {
+		r.openRules = r.nextOpen
 		return nil
 	}
 	nr, err := r.model.newVoskRecognizer(r.sampleRate, r.nextGrammar)
 	if err != nil {
 		return err
 	}
+	var open *vosk.VoskRecognizer
+	if wantOpen {
+		if open, err = r.model.newVoskRecognizer(r.sampleRate, ""); err != nil {
+			nr.Free()
+			return err
+		}
+	}
 	r.drop()
-	r.r, r.grammar = nr, r.nextGrammar
+	r.r, r.grammar, r.open, r.openRules = nr, r.nextGrammar, open, r.nextOpen
 	return nil
 }
 
@@ -77,6 +116,10 @@ func (r *Recognizer) drop() {
 	if r.r != nil {
 		r.r.Free()
 		r.r = nil
+	}
+	if r.open != nil {
+		r.open.Free()
+		r.open = nil
 	}
 }
 
@@ -98,6 +141,9 @@ func (r *Recognizer) Accept(pcm []byte) (bool, error) {
 	}
 	rc := r.r.AcceptWaveform(pcm)
 	if rc < 0 {
+		return false, fmt.Errorf("vosk: libvosk rejected %d bytes of audio", len(pcm))
+	}
+	if r.open != nil && r.open.AcceptWaveform(pcm) < 0 {
 		return false, fmt.Errorf("vosk: libvosk rejected %d bytes of audio", len(pcm))
 	}
 	return rc == 1, nil
@@ -126,9 +172,25 @@ func (r *Recognizer) Final() (pipeline.Result, error) {
 		return pipeline.Result{}, nil
 	}
 	js := r.r.FinalResult()
+	var openJS string
+	if r.open != nil {
+		openJS = r.open.FinalResult()
+	}
+	rules := r.openRules
 	r.inUtterance = false
 	r.drop()
-	return parseResult(js)
+	closed, err := parseResult(js)
+	if err != nil || openJS == "" {
+		return closed, err
+	}
+	open, err := parseResult(openJS)
+	if err != nil {
+		return closed, err
+	}
+	if _, ok := rules.g.Contains(strings.Fields(open.Text), rules.cmds); ok || closed.Text == "" || closed.Text == unknownWord {
+		return open, nil
+	}
+	return closed, nil
 }
 
 // parseResult decodes libvosk's result JSON, e.g.
@@ -161,23 +223,54 @@ func (r *Recognizer) Reset() error {
 // the model does not know are dropped and logged. A model without a runtime
 // graph cannot restrict: it keeps decoding openly and SetGrammar returns
 // pipeline.ErrGrammarUnsupported (logged once per model).
+//
+// A structured grammar (grammar.Grammar.Encode) is expanded to a phrase
+// list, each command within CommandPhraseLimit phrases and all within
+// PhraseLimit; commands with open slots or past the bound are logged and
+// left to the open pass (see SetOpenPass). Spoken numbers expand over
+// pattern.DefaultNumberPhrases, or a parameter's own range.
 func (r *Recognizer) SetGrammar(phrases []string) error {
 	if r.closed {
 		return errClosed
+	}
+	var open *openRules
+	if g, ok, err := grammar.Decode(phrases); ok {
+		if err != nil {
+			return err
+		}
+		pl := g.PhraseList(CommandPhraseLimit, PhraseLimit)
+		if len(pl.TooBig) > 0 {
+			r.model.log.Warn("vosk: commands with more phrases than the grammar's bound are decoded openly", "commands", pl.TooBig, "bound", CommandPhraseLimit)
+		}
+		if len(pl.Open) > 0 {
+			open = &openRules{g: g}
+			for _, c := range g.Commands {
+				if slices.Contains(pl.Open, c.Name) {
+					open.cmds = append(open.cmds, c)
+				}
+			}
+			if r.noOpenPass {
+				r.model.log.Warn("vosk: commands left to open decoding cannot be heard (open pass off)", "commands", pl.Open)
+			}
+		}
+		phrases = pl.Phrases
+		if len(phrases) == 0 && len(pl.Open) == 0 {
+			return errors.New("vosk: grammar has no commands")
+		}
 	}
 	grammar, err := r.grammarJSON(phrases)
 	if err != nil {
 		return err
 	}
-	previous := r.nextGrammar
-	r.nextGrammar = grammar
+	previous, previousOpen := r.nextGrammar, r.nextOpen
+	r.nextGrammar, r.nextOpen = grammar, open
 	if r.inUtterance {
 		return nil
 	}
 	// Between utterances, build it now so a grammar libvosk rejects is
 	// reported here rather than by the next Accept.
 	if err := r.prepare(); err != nil {
-		r.nextGrammar = previous
+		r.nextGrammar, r.nextOpen = previous, previousOpen
 		return err
 	}
 	return nil

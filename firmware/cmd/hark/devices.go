@@ -12,7 +12,8 @@ import (
 )
 
 // runDevices is `hark devices [-backend NAME]`: list the audio devices, with
-// the index or name to put in the configuration.
+// the index or name to put in the configuration and, where the alsa backend
+// can be used, the ALSA names (as `arecord -L` and `aplay -L` print them).
 func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -54,7 +55,10 @@ func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	list("Capture devices (audio.device: index or name)", devs.Capture)
-	list("Playback devices", devs.Playback)
+	list("Playback devices (speech.device: index or name)", devs.Playback)
+	if *backend == "" || *backend == "alsa" {
+		listALSA(stdout, stderr)
+	}
 	if len(devs.Capture) == 0 {
 		fmt.Fprintf(stderr, "hark devices: no capture device on %s: is a microphone connected?\n", devs.Backend)
 		return exitFailure
@@ -69,4 +73,29 @@ func runDevices(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	mic.Close()
 	fmt.Fprintf(stdout, "\nDefault capture device %q opens.\n", mic.Device())
 	return exitOK
+}
+
+// listALSA prints the ALSA names of capture and playback devices with their
+// descriptions, as `arecord -L` does. Such a name works whatever the
+// backend found first: it picks the alsa backend itself.
+func listALSA(stdout, stderr io.Writer) {
+	capture, playback, err := audio.ListALSA()
+	if err != nil {
+		fmt.Fprintf(stderr, "hark devices: no ALSA names: %v\n", err)
+		return
+	}
+	list := func(title string, devs []audio.ALSADevice) {
+		fmt.Fprintf(stdout, "\n%s:\n", title)
+		if len(devs) == 0 {
+			fmt.Fprintln(stdout, "  (none)")
+		}
+		for _, d := range devs {
+			fmt.Fprintf(stdout, "  %s\n", d.Name)
+			if d.Description != "" {
+				fmt.Fprintf(stdout, "      %s\n", d.Description)
+			}
+		}
+	}
+	list("ALSA capture devices (audio.device: the name as it is, e.g. plughw:CARD=…,DEV=0)", capture)
+	list("ALSA playback devices (speech.device: the name as it is)", playback)
 }

@@ -14,15 +14,17 @@ import (
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/config"
 )
 
-// runMatch is `hark match [--pattern NAME=PATTERN]... [--patterns FILE] TEXT`:
+// runMatch is `hark match [--config FILE] [--pattern NAME=PATTERN]... [--patterns FILE] TEXT`:
 // it prints the commands found in TEXT as a JSON array, in spoken order.
 func runMatch(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("match", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hark match [--pattern NAME=PATTERN]... [--patterns FILE] TEXT\n\n"+
+		fmt.Fprintln(stderr, "Usage: hark match [--config FILE] [--pattern NAME=PATTERN]... [--patterns FILE] TEXT\n\n"+
 			"Prints the commands TEXT matches as JSON. Exit 0: something matched; 1: nothing did; 2: bad pattern or usage.")
 		fs.PrintDefaults()
 	}
@@ -58,10 +60,13 @@ func runMatch(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// patternSources are the --pattern and --patterns flags shared by match and grammar.
+// patternSources are the --config, --pattern and --patterns flags shared
+// by match, grammar and transcribe.
 type patternSources struct {
 	inline []string // NAME=PATTERN
 	file   string
+	config string
+	cfg    *config.Config // loaded from config by manager
 }
 
 func (s *patternSources) register(fs *flag.FlagSet) {
@@ -70,14 +75,29 @@ func (s *patternSources) register(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.StringVar(&s.file, "patterns", "", "`FILE` of NAME = PATTERN lines; '#' starts a comment")
+	fs.StringVar(&s.config, "config", "", "hark.yaml `FILE` whose commands, lists and built-ins to use, as hark run does (--pattern and --patterns come first)")
 }
 
+// given reports whether any source was given.
+func (s *patternSources) given() bool { return s.file != "" || len(s.inline) > 0 || s.config != "" }
+
 // manager builds a command manager from the sources, file first. Each bad
-// pattern is reported with where it came from.
+// pattern is reported with where it came from. With a configuration, its
+// commands, lists and built-ins follow, exactly as hark run has them.
 func (s *patternSources) manager() (*commands.Manager, error) {
 	var cmds []commands.Command
 	var errs []error
 	types := pattern.NewTypes()
+	if s.config != "" {
+		cfg, err := config.Load(s.config)
+		if err != nil {
+			return nil, err
+		}
+		s.cfg = cfg
+		if types, err = assistant.NewTypesWith(cfg.Lists); err != nil {
+			return nil, err
+		}
+	}
 	add := func(origin, name, src string) {
 		name, src = strings.TrimSpace(name), strings.TrimSpace(src)
 		if name == "" {
@@ -103,11 +123,14 @@ func (s *patternSources) manager() (*commands.Manager, error) {
 		}
 		add("--pattern", name, src)
 	}
-	if len(cmds) == 0 && len(errs) == 0 {
-		errs = append(errs, errors.New("no patterns: give --pattern NAME=PATTERN or --patterns FILE"))
+	if len(cmds) == 0 && len(errs) == 0 && s.cfg == nil {
+		errs = append(errs, errors.New("no patterns: give --config FILE, --pattern NAME=PATTERN or --patterns FILE"))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if s.cfg != nil {
+		return assistant.MatchManager(s.cfg.Assistant(), cmds...)
 	}
 	return commands.NewManager(types, cmds...)
 }

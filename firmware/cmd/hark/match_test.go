@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,8 +87,8 @@ func TestGrammarCommand(t *testing.T) {
 		open    bool
 	}{
 		{"closed", []string{"--patterns", file}, exitOK, []string{"turn on the kitchen light", "turn off the hall light", "what time is it", "repeat that"}, false},
-		{"open slot", []string{"--patterns", open}, exitOK, []string{"note"}, true},
-		{"word list over the limit", []string{"--patterns", file, "--limit", "3"}, exitOK, []string{"turn", "kitchen", "time"}, false},
+		{"open slot", []string{"--patterns", open}, exitOK, []string{"repeat that"}, true},
+		{"command over the limit", []string{"--patterns", file, "--limit", "3"}, exitOK, []string{"what time is it"}, false},
 		{"bad file", []string{"--patterns", "/nonexistent"}, exitUsage, nil, false},
 		{"stray argument", []string{"--patterns", file, "extra"}, exitUsage, nil, false},
 	}
@@ -104,6 +105,7 @@ func TestGrammarCommand(t *testing.T) {
 			var g struct {
 				Phrases, Words []string
 				Open           bool
+				OpenCommands   []string `json:"open_commands"`
 			}
 			if err := json.Unmarshal(stdout.Bytes(), &g); err != nil {
 				t.Fatalf("output %q: %v", stdout.String(), err)
@@ -115,6 +117,10 @@ func TestGrammarCommand(t *testing.T) {
 			}
 			if g.Open != tt.open {
 				t.Errorf("open = %v, want %v", g.Open, tt.open)
+			}
+			wantOpen := map[string]string{"open slot": "note", "command over the limit": "light"}[tt.name]
+			if (wantOpen == "") != (len(g.OpenCommands) == 0) || (wantOpen != "" && !slices.Contains(g.OpenCommands, wantOpen)) {
+				t.Errorf("open commands %q, want %q among them", g.OpenCommands, wantOpen)
 			}
 		})
 	}

@@ -76,7 +76,7 @@ func simConfig(stderr io.Writer) *config.Config {
 	cfg.LED.Backend = "terminal"
 	engine := "the default Vosk model"
 	if _, err := os.Stat(cfg.Recognizer.Model); err != nil && firmware.PocketsphinxBuilt {
-		cfg.Recognizer = config.RecognizerConfig{Engine: "pocketsphinx", Grammar: true}
+		cfg.Recognizer = config.RecognizerConfig{Engine: "pocketsphinx", Grammar: true, OpenPass: true}
 		engine = "PocketSphinx with Debian's English model"
 	}
 	fmt.Fprintf(stderr, "hark: no configuration file (%s): running with the defaults and %s\n", strings.Join(config.DefaultPaths(), ", "), engine)

@@ -32,9 +32,11 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := flag.NewFlagSet("transcribe", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hark transcribe [--engine vosk|pocketsphinx] [--model DIR] [--patterns FILE] FILE.wav\n\n"+
+		fmt.Fprintln(stderr, "Usage: hark transcribe [--config FILE] [--engine vosk|pocketsphinx] [--model DIR] [--patterns FILE] FILE.wav\n\n"+
 			`Decodes FILE.wav (16-bit PCM, any rate and channel count) and prints {"text":…,"engine":…,"ms":…}.`+"\n"+
-			"With patterns, decoding is restricted to the phrases the commands can match. Exit 2: bad usage, file or model.")
+			"With patterns or a configuration, decoding is restricted to what the commands can match (with --config: its\n"+
+			"commands, lists and built-ins, its engine and model unless --engine or --model say otherwise, and its\n"+
+			"recognizer.grammar). Exit 2: bad usage, file, configuration or model.")
 		fs.PrintDefaults()
 	}
 	engine := fs.String("engine", "vosk", "recognition `engine`: vosk or pocketsphinx")
@@ -58,12 +60,24 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 
 	var phrases []string
-	if src.file != "" || len(src.inline) > 0 {
+	if src.given() {
 		m, err := src.manager()
 		if err != nil {
 			return fail(err)
 		}
-		phrases = m.Grammar(time.Now(), assistant.GrammarLimit).RecognizerPhrases()
+		if src.cfg == nil || src.cfg.Recognizer.Grammar {
+			phrases = m.Grammar(time.Now(), assistant.GrammarLimit).RecognizerPhrases()
+		}
+		if src.cfg != nil {
+			set := map[string]bool{}
+			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+			if !set["engine"] {
+				*engine = src.cfg.Recognizer.Engine
+			}
+			if !set["model"] && *engine == src.cfg.Recognizer.Engine {
+				*model = src.cfg.Recognizer.Model
+			}
+		}
 	}
 	pcm, err := audio.ReadWAV(fs.Arg(0))
 	if err != nil {

@@ -184,7 +184,7 @@ func Demo(ctx context.Context, opts DemoOptions) error {
 // PocketSphinx, saying which.
 func demoRecognizer(cfg *config.Config, voskModels []string, log *slog.Logger) (pipeline.Recognizer, string, error) {
 	if dir := FindVoskModel(voskModels); dir != "" {
-		cfg.Recognizer = config.RecognizerConfig{Engine: "vosk", Model: dir, Grammar: true}
+		cfg.Recognizer = config.RecognizerConfig{Engine: "vosk", Model: dir, Grammar: true, OpenPass: true}
 		rec, err := firmware.OpenRecognizer(cfg.Recognizer, log)
 		return rec, "Vosk, model " + dir, err
 	}
@@ -192,7 +192,7 @@ func demoRecognizer(cfg *config.Config, voskModels []string, log *slog.Logger) (
 	if !firmware.PocketsphinxBuilt {
 		return nil, "", fmt.Errorf("demo: no Vosk model (looked in %s; `make model` fetches one) and this hark was built without PocketSphinx (build without the tag nopocketsphinx, as `make build` does)", looked)
 	}
-	cfg.Recognizer = config.RecognizerConfig{Engine: "pocketsphinx", Grammar: true}
+	cfg.Recognizer = config.RecognizerConfig{Engine: "pocketsphinx", Grammar: true, OpenPass: true}
 	rec, err := firmware.OpenRecognizer(cfg.Recognizer, log)
 	return rec, fmt.Sprintf("PocketSphinx with Debian's en-us model (offline: no Vosk model in %s; `make model` fetches one)", looked), err
 }

@@ -1,0 +1,185 @@
+//go:build !nopocketsphinx
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/config"
+	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/audio"
+	"github.com/hark-assistant/hark/pipeline/pocketsphinx"
+)
+
+// accuracyConfig is the configuration of the accuracy benchmark: lists,
+// numbers, an open String command beside the closed ones, and the built-ins.
+const accuracyConfig = `recognizer:
+  engine: pocketsphinx
+  model: ""
+lists:
+  room: [kitchen, bedroom, hallway, living room, {say: lounge, value: living room}]
+commands:
+  - name: light
+    pattern: "turn (on|off) the $where:room light"
+    say: "OK."
+  - name: dim
+    pattern: "dim the $where:room light to $level:Number percent"
+    say: "OK."
+  - name: heat
+    pattern: "set the temperature to $deg:Number degrees"
+    say: "OK."
+  - name: volume
+    pattern: "set the volume to $n:Number(0..100)"
+    say: "OK."
+  - name: note
+    pattern: "take a note $what:String"
+    say: "Noted."
+`
+
+// accuracySet is what is said and what must be matched: command{params}
+// per command, in order.
+var accuracySet = []struct{ said, want string }{
+	{"turn on the kitchen light", `light{"where":"kitchen"}`},
+	{"turn off the lounge light", `light{"where":"living room"}`},
+	{"turn on the living room light", `light{"where":"living room"}`},
+	{"turn off the hallway light", `light{"where":"hallway"}`},
+	{"dim the bedroom light to forty percent", `dim{"level":40,"where":"bedroom"}`},
+	{"dim the kitchen light to seventy five percent", `dim{"level":75,"where":"kitchen"}`},
+	{"set the temperature to twenty one degrees", `heat{"deg":21}`},
+	{"set the temperature to eighteen point five degrees", `heat{"deg":18.5}`},
+	{"set the volume to a hundred", `volume{"n":100}`},
+	{"set the volume to thirty", `volume{"n":30}`},
+	{"set a timer for ten minutes", `timer{"amount":10,"unit":60000000000}`},
+	{"set a timer for ninety seconds", `timer{"amount":90,"unit":1000000000}`},
+	{"what time is it", `time{}`},
+	{"cancel the timer", `cancel_timer{}`},
+	{"turn on the kitchen light and what time is it", `light{"where":"kitchen"} time{}`},
+	{"set a timer for five minutes and turn off the bedroom light", `timer{"amount":5,"unit":60000000000} light{"where":"bedroom"}`},
+	{"take a note buy some milk", `note{"what":"buy some milk"}`},
+}
+
+// accuracyVoices are the espeak-ng voices and rates the set is said in.
+var accuracyVoices = [][]string{{"-v", "en-us", "-s", "160"}, {"-v", "en-gb", "-s", "140"}, {"-v", "en-us+m3", "-s", "190"}}
+
+// summarise renders matches as the accuracy set writes them.
+func summarise(ms []commands.Match) string {
+	var out []string
+	for _, m := range ms {
+		b, _ := json.Marshal(m.Params)
+		out = append(out, m.Command+string(b))
+	}
+	return strings.Join(out, " ")
+}
+
+func say(tb testing.TB, dir string, i int, text string, args []string) []byte {
+	tb.Helper()
+	raw, wav := filepath.Join(dir, fmt.Sprintf("%d.raw.wav", i)), filepath.Join(dir, fmt.Sprintf("%d.wav", i))
+	if out, err := exec.Command("espeak-ng", append(append([]string{"-w", raw}, args...), text)...).CombinedOutput(); err != nil {
+		tb.Fatalf("espeak-ng: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", wav).CombinedOutput(); err != nil {
+		tb.Fatalf("sox: %v\n%s", err, out)
+	}
+	pcm, err := audio.ReadWAV(wav)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pcm
+}
+
+// accuracy decodes the set in every voice with the grammar mode and
+// returns how many gave the right commands with the right parameters.
+// Modes: "structured" (this grammar), "open" (no grammar: what Hark did
+// with an open slot in the config), "wordbag" (the words one per phrase:
+// what Hark did with a Number and no open slot).
+func accuracy(tb testing.TB, mode string, opts map[string]string, log func(string)) (right, total int, decode time.Duration) {
+	path := filepath.Join(tb.TempDir(), "hark.yaml")
+	if err := os.WriteFile(path, []byte(accuracyConfig), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := assistant.MatchManager(cfg.Assistant())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g := m.Grammar(time.Now(), assistant.GrammarLimit)
+	r, err := pocketsphinx.New(pocketsphinx.Config{Options: opts})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer r.Close()
+	switch mode {
+	case "structured":
+		err = r.SetGrammar(g.RecognizerPhrases())
+	case "wordbag":
+		err = r.SetGrammar(g.Words)
+	case "open":
+		err = r.SetGrammar(nil)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	for v, voice := range accuracyVoices {
+		for i, u := range accuracySet {
+			pcm := say(tb, dir, v*100+i, u.said, voice)
+			start := time.Now()
+			text := feed(tb, r, pcm)
+			decode += time.Since(start)
+			got := summarise(m.Match(text, time.Now()))
+			total++
+			if got == u.want {
+				right++
+			} else if log != nil {
+				log(fmt.Sprintf("%v %q: heard %q → %s, want %s", voice, u.said, text, got, u.want))
+			}
+		}
+	}
+	return right, total, decode
+}
+
+func feed(tb testing.TB, r pipeline.Recognizer, pcm []byte) string {
+	tb.Helper()
+	for len(pcm) > 0 {
+		n := min(chunk, len(pcm))
+		if _, err := r.Accept(pcm[:n]); err != nil {
+			tb.Fatal(err)
+		}
+		pcm = pcm[n:]
+	}
+	res, err := r.Final()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Text
+}
+
+// BenchmarkSpokenAccuracy reports the share right for each grammar mode
+// (HARK_ACCURACY_MODES, default structured) and decoder option set.
+func BenchmarkSpokenAccuracy(b *testing.B) {
+	modes := strings.Fields(os.Getenv("HARK_ACCURACY_MODES"))
+	if len(modes) == 0 {
+		modes = []string{"structured"}
+	}
+	for _, mode := range modes {
+		b.Run(mode, func(b *testing.B) {
+			for range b.N {
+				right, total, decode := accuracy(b, mode, nil, func(s string) { b.Log(s) })
+				b.ReportMetric(100*float64(right)/float64(total), "%right")
+				b.ReportMetric(float64(decode.Milliseconds())/float64(total), "ms/utt")
+			}
+		})
+	}
+}

@@ -1,0 +1,114 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hark-assistant/hark/commands/pattern"
+	"github.com/hark-assistant/hark/firmware/assistant"
+)
+
+// lists checks the lists: section and returns the parameter types the
+// commands may use: the built-ins' and every list that is valid.
+func (v *validator) lists(c *Config) *pattern.Types {
+	types := assistant.NewTypes()
+	names := make([]string, 0, len(c.Lists))
+	for name := range c.Lists {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := types.AddList(name, c.Lists[name]...); err != nil {
+			v.fail("lists."+name, "%v", err)
+		}
+	}
+	return types
+}
+
+// commands checks each declared command: a pattern that compiles with
+// types, at least one of run, publish and say, and placeholders that name
+// what there is.
+func (v *validator) commands(c *Config, types *pattern.Types) {
+	names := map[string]bool{}
+	for i := range c.Commands {
+		cmd := &c.Commands[i]
+		key := fmt.Sprintf("commands[%d]", i)
+		if cmd.Name != "" && names[cmd.Name] {
+			v.fail(key+".name", "%q is declared twice", cmd.Name)
+		}
+		*cmd = cmd.WithDefaults(i)
+		names[cmd.Name] = true
+		v.between(key+".timeout", cmd.Timeout, 10*time.Millisecond, 10*time.Minute)
+		if len(cmd.Run) == 0 && cmd.Publish == nil && len(cmd.Say) == 0 {
+			v.fail(key, "a command needs run, publish or say (any of them, in any combination)")
+		}
+		if len(cmd.Run) > 0 && cmd.Run[0] == "" {
+			v.fail(key+".run", "the program to run is empty, e.g. [\"/usr/local/bin/lights\", \"{room}\"]")
+		}
+		if p := cmd.Publish; p != nil {
+			if c.MQTT == nil {
+				v.fail(key+".publish", "publish needs the mqtt: section")
+			}
+			if p.Topic == "" {
+				v.fail(key+".publish.topic", "a topic is required")
+			}
+			if p.QoS > 2 {
+				v.fail(key+".publish.qos", "%d is not 0, 1 or 2", p.QoS)
+			}
+		}
+		for j, s := range cmd.Say {
+			if s == "" {
+				v.fail(v.sayKey(key, j, len(cmd.Say)), "an empty answer")
+			}
+		}
+		if cmd.Pattern == "" {
+			v.fail(key+".pattern", "a pattern is required")
+			continue
+		}
+		pat, err := pattern.Compile(cmd.Pattern, types)
+		if err != nil {
+			v.fail(key+".pattern", "%v", err)
+			continue
+		}
+		params := assistant.ParamNames(pat)
+		for j, arg := range cmd.Run {
+			for _, p := range assistant.CheckPlaceholders(arg, params) {
+				v.fail(fmt.Sprintf("%s.run[%d]", key, j), "{%s} is not a parameter of the pattern", p)
+			}
+		}
+		also := []string{"intent"}
+		if len(cmd.Run) > 0 {
+			also = append(also, "output")
+		}
+		for j, s := range cmd.Say {
+			for _, p := range assistant.CheckPlaceholders(s, params, also...) {
+				v.fail(v.sayKey(key, j, len(cmd.Say)), "{%s} is neither a parameter of the pattern nor one of %v", p, also)
+			}
+		}
+		if p := cmd.Publish; p != nil {
+			for field, tmpl := range map[string]string{"topic": p.Topic, "payload": p.Payload} {
+				for _, name := range assistant.CheckPlaceholders(tmpl, params, also...) {
+					v.fail(key+".publish."+field, "{%s} is neither a parameter of the pattern nor one of %v", name, also)
+				}
+			}
+		}
+	}
+}
+
+func (v *validator) sayKey(key string, j, n int) string {
+	if n > 1 || v.idx.lines[fmt.Sprintf("%s.say[%d]", key, j)] > 0 {
+		return fmt.Sprintf("%s.say[%d]", key, j)
+	}
+	return key + ".say"
+}
+
+// commandSet checks the commands together with the built-ins, as Run
+// builds them: a name or a pattern declared twice.
+func (v *validator) commandSet(c *Config, types *pattern.Types) {
+	if len(v.errs) == 0 && len(c.Commands) > 0 {
+		if err := assistant.CheckCommands(c.Assistant(), types); err != nil {
+			v.failAt("commands", "%v", err)
+		}
+	}
+}
