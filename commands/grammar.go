@@ -27,14 +27,14 @@ type Grammar struct {
 	OpenCommands []string `json:"open_commands,omitempty"`
 }
 
-// RecognizerPhrases is what to give Recognizer.SetGrammar: the structured
-// grammar, encoded (grammar.Grammar.Encode); the engines decode it and
-// build their own form from it.
-func (g Grammar) RecognizerPhrases() []string {
+// RecognizerGrammar is what to give Recognizer.SetGrammar: the structured
+// grammar, from which each engine builds its own form; nil (open decoding)
+// when no command is active.
+func (g Grammar) RecognizerGrammar() *grammar.Grammar {
 	if g.Rules == nil || len(g.Rules.Commands) == 0 {
 		return nil
 	}
-	return g.Rules.Encode()
+	return g.Rules
 }
 
 // Connectors are the words that join several commands in one utterance.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/commands/pattern"
-	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // fakeRuntime runs everything at once, as for a blocking command.
@@ -365,10 +364,10 @@ func TestGrammar(t *testing.T) {
 	if g.Open || len(g.OpenCommands) != 0 || !contains(g.Words, "light") || !contains(g.Words, "seven") {
 		t.Errorf("Grammar = %+v", g)
 	}
-	// The structured grammar is what the recognizer gets, encoded.
-	dec, ok, err := grammar.Decode(g.RecognizerPhrases())
-	if !ok || err != nil || len(dec.Commands) != 3 {
-		t.Fatalf("RecognizerPhrases decode to %+v, %v, %v", dec, ok, err)
+	// The structured grammar is what the recognizer gets.
+	dec := g.RecognizerGrammar()
+	if dec == nil || dec.Check() != nil || len(dec.Commands) != 3 {
+		t.Fatalf("RecognizerGrammar = %+v", dec)
 	}
 	for _, utt := range []string{"turn on the light", "wait one hundred and five and turn off the light", "wait minus three point five"} {
 		if !dec.Accepts(strings.Fields(utt)) {

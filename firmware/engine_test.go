@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hark-assistant/hark/firmware/config"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
 
@@ -29,7 +30,7 @@ func TestOpenVoskRecognizerOutlivesFirstUtterance(t *testing.T) {
 		{nil, []string{"zero"}, "zero"},
 	}
 	for i, s := range steps {
-		if err := rec.SetGrammar(s.grammar); err != nil {
+		if err := rec.SetGrammar(grammar.Phrases(s.grammar...)); err != nil {
 			t.Fatalf("utterance %d: SetGrammar: %v", i, err)
 		}
 		if _, err := rec.Accept(testmodel.Utterance(s.words...)); err != nil {

@@ -1,5 +1,7 @@
 package pipeline
 
+import "github.com/hark-assistant/hark/pipeline/grammar"
+
 // SampleRate is the rate of all audio inside Hark: 16 kHz, mono, signed 16-bit
 // little-endian samples. Sources convert to it at the edge.
 const SampleRate = 16000
@@ -19,10 +21,12 @@ type Recognizer interface {
 	Final() (Result, error)
 	// Reset drops the current utterance.
 	Reset() error
-	// SetGrammar restricts decoding to the given phrases from the next
-	// utterance on; nil or empty means open decoding. Engines that cannot
-	// restrict report ErrGrammarUnsupported and keep decoding openly.
-	SetGrammar(phrases []string) error
+	// SetGrammar restricts decoding to what g can match from the next
+	// utterance on; nil (or a grammar without commands) means open
+	// decoding. grammar.Phrases makes one of a plain phrase list. Engines
+	// that cannot restrict report ErrGrammarUnsupported and keep decoding
+	// openly.
+	SetGrammar(g *grammar.Grammar) error
 	// Close frees the engine's resources.
 	Close() error
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/hark-assistant/hark/commands/pattern"
 	"github.com/hark-assistant/hark/commands/scheduler"
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // Listener is push-to-talk audio into a recognizer; *audio.PTT is one.
@@ -24,7 +24,7 @@ type Listener interface {
 	Down() error
 	Up() (pipeline.Result, error)
 	SetMuted(muted bool) error
-	SetGrammar(phrases []string) error
+	SetGrammar(g *grammar.Grammar) error // nil: open decoding
 }
 
 // Speaker says text aloud and returns when it is done, or at once when ctx
@@ -115,8 +115,8 @@ type Assistant struct {
 	turns          map[int]*turnRun
 	speech         *speechRun
 	stats          *turnStats
-	phrases        []string // the grammar last given to the listener
-	phrSet         bool
+	lastGrammar    *grammar.Grammar // the grammar last given to the listener
+	grammarSent    bool
 	contexts       int // follow-up contexts open when the grammar was computed
 	speaking       time.Time
 	listens        int64 // StartListening effects carried out
@@ -631,8 +631,8 @@ func (a *Assistant) stopSpeech() {
 	a.audio(func() { _ = a.listener.SetMuted(false) })
 }
 
-// updateGrammar gives the recognizer the phrases the active commands can
-// match, when grammar restriction is on and they changed. They change only
+// updateGrammar gives the recognizer the grammar of the active commands,
+// when grammar restriction is on and they changed. They change only
 // with the open follow-up contexts, so unless forced (a context was just
 // opened or closed) it recomputes them only when their number changed.
 func (a *Assistant) updateGrammar(force bool) {
@@ -645,13 +645,13 @@ func (a *Assistant) updateGrammar(force bool) {
 		return
 	}
 	a.contexts = open
-	phrases := a.manager.Grammar(now, GrammarLimit).RecognizerPhrases()
-	if a.phrSet && slices.Equal(phrases, a.phrases) {
+	g := a.manager.Grammar(now, GrammarLimit).RecognizerGrammar()
+	if a.grammarSent && g.Equal(a.lastGrammar) {
 		return
 	}
-	a.phrases, a.phrSet = phrases, true
+	a.lastGrammar, a.grammarSent = g, true
 	a.audio(func() {
-		if err := a.listener.SetGrammar(phrases); err != nil && !errors.Is(err, pipeline.ErrGrammarUnsupported) {
+		if err := a.listener.SetGrammar(g); err != nil && !errors.Is(err, pipeline.ErrGrammarUnsupported) {
 			a.log.Warn("setting the recognizer's grammar", "err", err)
 		}
 	})

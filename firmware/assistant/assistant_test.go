@@ -18,6 +18,7 @@ import (
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // fakeListener hands out scripted transcripts, one per Up.
@@ -26,7 +27,7 @@ type fakeListener struct {
 	next     []string
 	downs    int
 	muted    bool
-	grammars [][]string
+	grammars []*grammar.Grammar
 	gate     chan struct{} // if set, Up waits for it to close
 	onDown   func()        // if set, called by Down, as push-to-talk calls OnEvent
 }
@@ -80,9 +81,9 @@ func (l *fakeListener) SetMuted(m bool) error {
 	return nil
 }
 
-func (l *fakeListener) SetGrammar(p []string) error {
+func (l *fakeListener) SetGrammar(g *grammar.Grammar) error {
 	l.mu.Lock()
-	l.grammars = append(l.grammars, p)
+	l.grammars = append(l.grammars, g)
 	l.mu.Unlock()
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/commands"
-	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 func TestDispatchBuiltins(t *testing.T) {
@@ -219,11 +218,11 @@ func TestDispatchGrammar(t *testing.T) {
 	if len(h.listener.grammars) != 1 {
 		t.Fatalf("grammar set %d times, want once (it did not change)", len(h.listener.grammars))
 	}
-	// The listener gets the structured grammar, encoded; the phrases are
-	// what a phrase-list engine (Vosk) expands it to.
-	dec, ok, err := grammar.Decode(h.listener.grammars[0])
-	if !ok || err != nil {
-		t.Fatalf("grammar does not decode: %v", err)
+	// The listener gets the structured grammar; the phrases are what a
+	// phrase-list engine (Vosk) expands it to.
+	dec := h.listener.grammars[0]
+	if dec == nil || dec.Check() != nil {
+		t.Fatalf("listener grammar %+v is not a valid grammar", dec)
 	}
 	g := dec.PhraseList(GrammarLimit, GrammarLimit).Phrases
 	for _, want := range []string{"turn on the light", "turn off the light", "what time is it", "repeat that",

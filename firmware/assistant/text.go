@@ -10,6 +10,7 @@ import (
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // TextAssistant is the assistant of Run answering typed text, with no
@@ -129,7 +130,7 @@ func (l *typedListener) Up() (pipeline.Result, error) {
 }
 
 func (l *typedListener) SetMuted(bool) error               { return nil }
-func (l *typedListener) SetGrammar(phrases []string) error { return nil }
+func (l *typedListener) SetGrammar(*grammar.Grammar) error { return nil }
 
 // silentSpeaker says nothing: a TextAssistant returns its answers.
 type silentSpeaker struct{}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // period is one 10 ms device period, as the null backend delivers.
@@ -36,7 +37,7 @@ func (r signalRecognizer) Accept(pcm []byte) (bool, error) { r.accepted <- len(p
 func (signalRecognizer) Partial() string                   { return "" }
 func (signalRecognizer) Final() (pipeline.Result, error)   { return pipeline.Result{}, nil }
 func (signalRecognizer) Reset() error                      { return nil }
-func (signalRecognizer) SetGrammar([]string) error         { return nil }
+func (signalRecognizer) SetGrammar(*grammar.Grammar) error { return nil }
 func (signalRecognizer) Close() error                      { return nil }
 
 // BenchmarkCaptureToRecognizer measures one period's whole way while the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/audio"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // A WAV file recorded at 48 kHz in stereo comes out at 16 kHz mono.
@@ -47,9 +48,9 @@ func (r *lastWords) Final() (pipeline.Result, error) {
 	r.n = 0
 	return res, nil
 }
-func (r *lastWords) Reset() error                { r.n = 0; return nil }
-func (r *lastWords) SetGrammar(_ []string) error { return pipeline.ErrGrammarUnsupported }
-func (r *lastWords) Close() error                { return nil }
+func (r *lastWords) Reset() error                      { r.n = 0; return nil }
+func (r *lastWords) SetGrammar(*grammar.Grammar) error { return pipeline.ErrGrammarUnsupported }
+func (r *lastWords) Close() error                      { return nil }
 
 // endSignal is a Source that says when it has been read to the end.
 type endSignal struct {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // PTTConfig tunes push-to-talk. Zero values mean the defaults given per
@@ -105,7 +106,7 @@ const (
 
 type request struct {
 	kind    requestKind
-	phrases []string
+	grammar *grammar.Grammar
 	reply   chan response
 }
 
@@ -273,7 +274,7 @@ func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) response 
 		p.muted = false
 		return response{}
 	case reqGrammar:
-		return response{err: p.rec.SetGrammar(r.phrases)}
+		return response{err: p.rec.SetGrammar(r.grammar)}
 	}
 	panic(fmt.Sprintf("audio: unknown request %d", r.kind))
 }
@@ -328,8 +329,8 @@ func (p *PTT) SetMuted(muted bool) error {
 	return p.do(request{kind: kind}).err
 }
 
-// SetGrammar restricts the recognizer to phrases from the next utterance on
-// (see pipeline.Recognizer.SetGrammar).
-func (p *PTT) SetGrammar(phrases []string) error {
-	return p.do(request{kind: reqGrammar, phrases: phrases}).err
+// SetGrammar restricts the recognizer to what g can match from the next
+// utterance on; nil means open decoding (see pipeline.Recognizer.SetGrammar).
+func (p *PTT) SetGrammar(g *grammar.Grammar) error {
+	return p.do(request{kind: reqGrammar, grammar: g}).err
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/pipelinetest"
 )
 
@@ -241,12 +241,12 @@ func TestPTTMute(t *testing.T) {
 
 func TestPTTSetGrammar(t *testing.T) {
 	h := startPTT(t, PTTConfig{})
-	phrases := []string{"lights on", "lights off"}
-	if err := h.p.SetGrammar(phrases); err != nil {
+	g := grammar.Phrases("lights on", "lights off")
+	if err := h.p.SetGrammar(g); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.rec.Grammars(); len(got) != 1 || !slices.Equal(got[0], phrases) {
-		t.Errorf("recognizer grammars = %q, want one: %q", got, phrases)
+	if got := h.rec.Grammars(); len(got) != 1 || got[0] != g {
+		t.Errorf("recognizer grammars = %+v, want one: %+v", got, g)
 	}
 }
 

@@ -6,17 +6,15 @@
 // turns it into its own form: PocketSphinx a JSGF grammar, Vosk a phrase
 // list expanded within a bound.
 //
-// A Grammar travels through pipeline.Recognizer.SetGrammar, whose argument
-// is a phrase list, as Encode's two-element list (Header, then JSON); an
-// engine calls Decode on what it was given and treats anything else as a
-// plain phrase list. Several commands in one utterance are only whole
-// commands joined by the Connectors.
+// A Grammar reaches an engine through pipeline.Recognizer.SetGrammar; a
+// plain phrase list is a Grammar too (Phrases). Several commands in one
+// utterance are only whole commands joined by the Connectors.
 package grammar
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -83,35 +81,26 @@ type Grammar struct {
 	Connectors []string  `json:"connectors,omitempty"`
 }
 
-// Header is the first element of an encoded grammar.
-const Header = "#hark-grammar 1"
-
-// Encode packs g into a phrase list for pipeline.Recognizer.SetGrammar.
-func (g *Grammar) Encode() []string {
-	data, err := json.Marshal(g)
-	if err != nil {
-		panic(err) // plain data: cannot fail
+// Phrases is a grammar of one command whose rule is the alternatives of
+// the phrases, for a plain phrase list; blank phrases are left out. With
+// none left it is nil: open decoding.
+func Phrases(phrases ...string) *Grammar {
+	var alts []Node
+	for _, p := range phrases {
+		if len(strings.Fields(p)) > 0 {
+			alts = append(alts, Words(p))
+		}
 	}
-	return []string{Header, string(data)}
+	if len(alts) == 0 {
+		return nil
+	}
+	return &Grammar{Commands: []Command{{Name: "phrases", Body: A(alts...)}}}
 }
 
-// Decode unpacks a grammar Encode packed. ok is false when phrases is a
-// plain phrase list; err is set when it looks encoded but is not valid.
-func Decode(phrases []string) (g *Grammar, ok bool, err error) {
-	if len(phrases) == 0 || phrases[0] != Header {
-		return nil, false, nil
-	}
-	if len(phrases) != 2 {
-		return nil, true, errors.New("grammar: encoded grammar has no body")
-	}
-	g = &Grammar{}
-	if err := json.Unmarshal([]byte(phrases[1]), g); err != nil {
-		return nil, true, fmt.Errorf("grammar: %w", err)
-	}
-	if err := g.Check(); err != nil {
-		return nil, true, err
-	}
-	return g, true, nil
+// Equal reports whether g and o are the same grammar, structurally; nil
+// equals only nil.
+func (g *Grammar) Equal(o *Grammar) bool {
+	return reflect.DeepEqual(g, o)
 }
 
 // maxDepth bounds the nesting of nodes and rule references.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/audio"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/pipelinetest"
 )
 
@@ -73,12 +74,11 @@ func TestRecognizerScriptAndRecord(t *testing.T) {
 
 func TestRecognizerGrammarResetCloseFailures(t *testing.T) {
 	r := &pipelinetest.Recognizer{}
-	phrases := []string{"lights on", "lights off"}
-	r.SetGrammar(phrases)
-	phrases[0] = "changed by the caller"
+	g := grammar.Phrases("lights on", "lights off")
+	r.SetGrammar(g)
 	r.SetGrammar(nil)
-	if got, want := r.Grammars(), [][]string{{"lights on", "lights off"}, nil}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Grammars() = %q, want %q", got, want)
+	if got, want := r.Grammars(), []*grammar.Grammar{grammar.Phrases("lights on", "lights off"), nil}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Grammars() = %+v, want %+v", got, want)
 	}
 
 	boom := errors.New("no")

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // Recognizer is a fake pipeline.Recognizer. Final returns the results
@@ -24,7 +25,7 @@ type Recognizer struct {
 	utterances [][]byte // every utterance ended by Final
 	accepted   int      // bytes accepted in all, for WaitAccepted
 	fed        chan struct{}
-	grammars   [][]string
+	grammars   []*grammar.Grammar
 	resets     int
 	closed     bool
 }
@@ -103,11 +104,11 @@ func (r *Recognizer) Reset() error {
 	return nil
 }
 
-// SetGrammar records phrases (a copy: the caller may reuse its slice).
-func (r *Recognizer) SetGrammar(phrases []string) error {
+// SetGrammar records g.
+func (r *Recognizer) SetGrammar(g *grammar.Grammar) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.grammars = append(r.grammars, slices.Clone(phrases))
+	r.grammars = append(r.grammars, g)
 	return nil
 }
 
@@ -168,15 +169,11 @@ func (r *Recognizer) WaitAccepted(ctx context.Context, n int) error {
 	}
 }
 
-// Grammars returns the phrases of every SetGrammar call, oldest first.
-func (r *Recognizer) Grammars() [][]string {
+// Grammars returns the grammar of every SetGrammar call, oldest first.
+func (r *Recognizer) Grammars() []*grammar.Grammar {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([][]string, len(r.grammars))
-	for i, g := range r.grammars {
-		out[i] = slices.Clone(g)
-	}
-	return out
+	return slices.Clone(r.grammars)
 }
 
 // Resets is how many times Reset was called.

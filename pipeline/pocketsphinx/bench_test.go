@@ -39,7 +39,7 @@ func BenchmarkPocketSphinxFinal(b *testing.B) {
 		}
 	}
 	r := newRecognizer(b, Config{})
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		b.Fatal(err)
 	}
 	var finals []time.Duration

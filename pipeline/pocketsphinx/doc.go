@@ -14,13 +14,14 @@
 //	go build ./...   # the default; -tags nopocketsphinx leaves it out
 //
 // Built for Debian's 0.8+5prealpha library. What needs no cgo is always
-// built: FindModel (locating the model files), Words and JSGF (turning the
-// phrases the command manager exports into a grammar).
+// built: FindModel (locating the model files), Words and StructuredJSGF
+// (a grammar.Grammar as JSGF).
 //
-// SetGrammar restricts decoding to the phrases: each is normalised (lower
-// case, punctuation dropped, numbers spelled out), a phrase with a word the
-// dictionary lacks is dropped with a logged warning, and the rest become one
-// JSGF rule of alternatives. Open decoding with the en-us language model is
+// SetGrammar restricts decoding to a grammar.Grammar (the command manager's
+// export, or grammar.Phrases for a phrase list): its words are normalised
+// (lower case, punctuation dropped, numbers spelled out), a part with a word
+// the dictionary lacks is dropped with a logged warning, and the rest
+// becomes a JSGF grammar keeping its structure (StructuredJSGF). Open decoding with the en-us language model is
 // far weaker: on espeak-ng commands it got none of seven right, the grammar
 // all seven. BenchmarkPocketSphinxFinal reports latency, real-time factor
 // and accuracy (35 of 35 espeak-ng commands in five voices and rates).

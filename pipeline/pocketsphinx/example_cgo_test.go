@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/pocketsphinx"
 )
 
@@ -15,7 +16,7 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer r.Close()
-	if err := r.SetGrammar([]string{"turn on the light", "turn off the light"}); err != nil {
+	if err := r.SetGrammar(grammar.Phrases("turn on the light", "turn off the light")); err != nil {
 		log.Fatal(err)
 	}
 	var pcm []byte // 16 kHz mono S16LE from the microphone, in chunks

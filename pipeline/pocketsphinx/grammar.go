@@ -34,60 +34,6 @@ const unknownPhrase = "[unk]"
 // grammarName is the JSGF grammar name; the public rule is <utterance>.
 const grammarName = "hark"
 
-// JSGF builds a JSGF grammar with one public rule that accepts one or more
-// of the phrases in a row, joined by "and" or "then". Phrases are normalised first (see Words); a phrase with a
-// word the lexicon lacks is dropped and reported, as are empty and repeated
-// phrases. It returns an error if no phrase is left.
-func JSGF(phrases []string, lex Lexicon) (grammar string, kept []string, dropped []Dropped, err error) {
-	seen := make(map[string]bool, len(phrases))
-	for _, p := range phrases {
-		if strings.TrimSpace(p) == unknownPhrase {
-			continue
-		}
-		words := Words(p)
-		if len(words) == 0 {
-			dropped = append(dropped, Dropped{p, "no words"})
-			continue
-		}
-		if w, ok := firstUnknown(words, lex); !ok {
-			dropped = append(dropped, Dropped{p, fmt.Sprintf("word %q not in the dictionary", w)})
-			continue
-		}
-		norm := strings.Join(words, " ")
-		if seen[norm] {
-			continue
-		}
-		seen[norm] = true
-		kept = append(kept, norm)
-	}
-	if len(kept) == 0 {
-		return "", nil, dropped, fmt.Errorf("pocketsphinx: grammar: none of %d phrases is usable", len(phrases))
-	}
-	var b strings.Builder
-	// One utterance may hold several commands ("what time is it and what's
-	// the date"), so the grammar accepts a sequence of phrases. The join
-	// word is required: with it optional, the decoder tacked a spurious
-	// short command ("stop") onto single ones.
-	fmt.Fprintf(&b, "#JSGF V1.0;\ngrammar %s;\npublic <utterance> = <phrase> ( ( and | then ) <phrase> )*;\n<phrase> = ", grammarName)
-	for i, p := range kept {
-		if i > 0 {
-			b.WriteString("\n    | ")
-		}
-		b.WriteString(p)
-	}
-	b.WriteString(";\n")
-	return b.String(), kept, dropped, nil
-}
-
-func firstUnknown(words []string, lex Lexicon) (string, bool) {
-	for _, w := range words {
-		if !lex.Has(w) {
-			return w, false
-		}
-	}
-	return "", true
-}
-
 // Words splits a phrase into dictionary-shaped words: lower case, letters
 // and inner apostrophes only, numbers spelled out ("5" → "five",
 // "25" → "twenty five"), other punctuation treated as a space. The

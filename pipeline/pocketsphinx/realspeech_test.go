@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hark-assistant/hark/pipeline/audio"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // commands are the espeak-ng utterances of the real-speech test and benchmark.
@@ -21,6 +22,14 @@ var commands = []string{
 	"what can i say",
 	"repeat that",
 	"stop",
+}
+
+// commandGrammar is extra and commands as one grammar, several in an
+// utterance joined by "and" or "then".
+func commandGrammar(extra ...string) *grammar.Grammar {
+	g := grammar.Phrases(append(extra, commands...)...)
+	g.Connectors = []string{"and", "then"}
+	return g
 }
 
 // speak renders text with espeak-ng and converts it with sox to 16 kHz mono
@@ -78,7 +87,7 @@ func newRecognizer(tb testing.TB, cfg Config) *Recognizer {
 func TestRealSpeechGrammar(t *testing.T) {
 	dir := t.TempDir()
 	r := newRecognizer(t, Config{})
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range commands {
@@ -102,7 +111,7 @@ func writeFile(tb testing.TB, path, content string) {
 func TestRealSpeechSequence(t *testing.T) {
 	dir := t.TempDir()
 	r := newRecognizer(t, Config{})
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

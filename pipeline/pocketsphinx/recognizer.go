@@ -438,25 +438,22 @@ func (r *Recognizer) Reset() error {
 	return nil
 }
 
-// SetGrammar restricts decoding to phrases from the next utterance on; nil
-// or empty goes back to open decoding with the language model. A grammar
-// encoded by package grammar (grammar.Grammar.Encode) becomes a structured
-// JSGF (see StructuredJSGF), its open commands served by the open pass (see
-// Config.OpenSlots). Plain phrases are normalised with Words; a phrase with
-// a word missing from the dictionary is dropped with a logged warning. It
-// fails, keeping the current search, only if nothing is usable.
-func (r *Recognizer) SetGrammar(phrases []string) error {
+// SetGrammar restricts decoding to what gr can match from the next
+// utterance on; nil or a grammar without commands goes back to open
+// decoding with the language model. gr becomes a structured JSGF (see
+// StructuredJSGF), its open commands served by the open pass (see
+// Config.OpenSlots). Words are normalised with Words; a part with a word
+// missing from the dictionary is dropped with a logged warning. It fails,
+// keeping the current search, only if nothing is usable.
+func (r *Recognizer) SetGrammar(gr *grammar.Grammar) error {
 	if r.ps == nil {
 		return errClosed
 	}
 	defer logRoute(r.logTarget)()
 	// Built now so the caller hears about an unusable grammar at once.
 	var g search
-	if structured, ok, err := grammar.Decode(phrases); ok {
-		if err != nil {
-			return err
-		}
-		s, err := StructuredJSGF(structured, lexicon{r.ps})
+	if gr != nil && len(gr.Commands) > 0 {
+		s, err := StructuredJSGF(gr, lexicon{r.ps})
 		if err != nil {
 			return err
 		}
@@ -471,15 +468,6 @@ func (r *Recognizer) SetGrammar(phrases []string) error {
 			}
 		}
 		g = search{jsgf: s.JSGF, phrases: len(s.Closed), structured: s}
-	} else if len(phrases) > 0 {
-		jsgf, kept, dropped, err := JSGF(phrases, lexicon{r.ps})
-		if err != nil {
-			return err
-		}
-		for _, d := range dropped {
-			r.log.Warn("pocketsphinx: phrase left out of the grammar", "phrase", d.Phrase, "reason", d.Reason)
-		}
-		g = search{jsgf: jsgf, phrases: len(kept)}
 	}
 	if r.started {
 		r.pending = &g
@@ -492,8 +480,8 @@ func (r *Recognizer) SetGrammar(phrases []string) error {
 // the language model when jsgf is empty.
 type search struct {
 	jsgf       string
-	phrases    int         // phrases or commands kept in it
-	structured *Structured // set for a structured grammar
+	phrases    int         // commands kept in it
+	structured *Structured // what jsgf was built from; nil for open decoding
 }
 
 const grammarSearch = "hark"

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 func TestNewMissingModel(t *testing.T) {
@@ -74,7 +76,7 @@ func TestNewTruncatedAcousticModel(t *testing.T) {
 func TestSetGrammarDropsUnknownPhrase(t *testing.T) {
 	var logs bytes.Buffer
 	r := newRecognizer(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err := r.SetGrammar(append([]string{"engage the zorblaxian drive"}, commands...)); err != nil {
+	if err := r.SetGrammar(commandGrammar("engage the zorblaxian drive")); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(logs.String(), "zorblaxian") {
@@ -87,10 +89,10 @@ func TestSetGrammarDropsUnknownPhrase(t *testing.T) {
 
 func TestSetGrammarUnusableKeepsCurrent(t *testing.T) {
 	r := newRecognizer(t, Config{})
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.SetGrammar([]string{"zorblaxian quuxification"}); err == nil {
+	if err := r.SetGrammar(grammar.Phrases("zorblaxian quuxification")); err == nil {
 		t.Fatal("SetGrammar of only unknown words succeeded")
 	}
 	if got := recognise(t, r, speak(t, t.TempDir(), "what can i say")); got != "what can i say" {
@@ -122,7 +124,7 @@ func TestSetGrammarSwitches(t *testing.T) {
 	if _, err := r.Accept(pcm["stop"][:3200]); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Reset(); err != nil {
@@ -144,7 +146,7 @@ func TestSetGrammarSwitches(t *testing.T) {
 func TestAcceptOddChunks(t *testing.T) {
 	pcm := speak(t, t.TempDir(), "turn off the bedroom light")
 	r := newRecognizer(t, Config{})
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		t.Fatal(err)
 	}
 	// Word times count from each utterance's start, not the decoder's.
@@ -216,7 +218,7 @@ func TestEmptyUtteranceAndClose(t *testing.T) {
 	if _, err := r.Accept([]byte{0, 0}); err == nil {
 		t.Error("Accept after Close succeeded")
 	}
-	if err := r.SetGrammar(commands); err == nil {
+	if err := r.SetGrammar(commandGrammar()); err == nil {
 		t.Error("SetGrammar after Close succeeded")
 	}
 	if err := r.Close(); err != nil {
@@ -246,7 +248,7 @@ func TestLibraryLogGoesToItsRecognizer(t *testing.T) {
 	if !strings.Contains(logs.String(), "level=ERROR msg=\"pocketsphinx: ") {
 		t.Errorf("the library's errors loading a broken model did not reach its logger; log:\n%s", logs.String())
 	}
-	if err := r.SetGrammar(commands); err != nil {
+	if err := r.SetGrammar(commandGrammar()); err != nil {
 		t.Fatal(err)
 	}
 	if bystander.Len() != 0 {

@@ -4,10 +4,11 @@
 //
 // Load a model once with LoadModel and create one Recognizer per audio
 // stream with Model.NewRecognizer. Results carry per-word times measured
-// from the start of each utterance. Phrase-list grammars (SetGrammar) need a
-// model with a runtime graph (graph/HCLr.fst + graph/Gr.fst, like the small
-// Vosk models); with a precompiled graph/HCLG.fst decoding stays open and
-// SetGrammar returns pipeline.ErrGrammarUnsupported.
+// from the start of each utterance. SetGrammar expands a grammar.Grammar to
+// a phrase list, which needs a model with a runtime graph (graph/HCLr.fst +
+// graph/Gr.fst, like the small Vosk models); with a precompiled
+// graph/HCLG.fst decoding stays open and SetGrammar returns
+// pipeline.ErrGrammarUnsupported.
 //
 // libvosk aborts or crashes the process on some broken models instead of
 // failing, and the binding hides the NULL it returns on others. LoadModel

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/vosk"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
@@ -51,7 +52,7 @@ func Example() {
 	}
 
 	// Restrict the next utterance to a phrase list.
-	if err := rec.SetGrammar([]string{"zero", "one two"}); err != nil {
+	if err := rec.SetGrammar(grammar.Phrases("zero", "one two")); err != nil {
 		fmt.Println(err)
 		return
 	}

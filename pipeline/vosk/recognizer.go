@@ -218,24 +218,24 @@ func (r *Recognizer) Reset() error {
 	return nil
 }
 
-// SetGrammar restricts decoding to phrases from the next utterance on (at
-// once if no audio of the current one was accepted). Phrases with words
-// the model does not know are dropped and logged. A model without a runtime
-// graph cannot restrict: it keeps decoding openly and SetGrammar returns
-// pipeline.ErrGrammarUnsupported (logged once per model).
-//
-// A structured grammar (grammar.Grammar.Encode) is expanded to a phrase
-// list, each command within CommandPhraseLimit phrases and all within
-// PhraseLimit; commands with open slots or past the bound are logged and
-// left to the open pass (see SetOpenPass). Spoken numbers expand over
-// pattern.DefaultNumberPhrases, or a parameter's own range.
-func (r *Recognizer) SetGrammar(phrases []string) error {
+// SetGrammar restricts decoding to what g can match from the next
+// utterance on (at once if no audio of the current one was accepted); nil
+// or a grammar without commands goes back to open decoding. g is expanded
+// to a phrase list, each command within CommandPhraseLimit phrases and all
+// within PhraseLimit; commands with open slots or past the bound are logged
+// and left to the open pass (see SetOpenPass). Spoken numbers expand over
+// pattern.DefaultNumberPhrases, or a parameter's own range. Phrases with
+// words the model does not know are dropped and logged. A model without a
+// runtime graph cannot restrict: it keeps decoding openly and SetGrammar
+// returns pipeline.ErrGrammarUnsupported (logged once per model).
+func (r *Recognizer) SetGrammar(g *grammar.Grammar) error {
 	if r.closed {
 		return errClosed
 	}
 	var open *openRules
-	if g, ok, err := grammar.Decode(phrases); ok {
-		if err != nil {
+	var phrases []string
+	if g != nil && len(g.Commands) > 0 {
+		if err := g.Check(); err != nil {
 			return err
 		}
 		pl := g.PhraseList(CommandPhraseLimit, PhraseLimit)

@@ -17,6 +17,7 @@ import (
 	vosk "github.com/alphacep/vosk-api/go"
 
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
 
@@ -230,7 +231,7 @@ func TestGrammar(t *testing.T) {
 		{grammar: nil, audio: []string{"on", "zero"}, want: "on zero"}, // back to open decoding
 	}
 	for _, tt := range tests {
-		if err := r.SetGrammar(tt.grammar); err != nil {
+		if err := r.SetGrammar(grammar.Phrases(tt.grammar...)); err != nil {
 			t.Fatalf("SetGrammar(%q): %v", tt.grammar, err)
 		}
 		res := recognise(t, r, testmodel.Utterance(tt.audio...))
@@ -254,7 +255,7 @@ func TestGrammarTakesEffectNextUtterance(t *testing.T) {
 	if _, err := r.Accept(pcm[:len(pcm)/2]); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.SetGrammar([]string{"zero"}); err != nil {
+	if err := r.SetGrammar(grammar.Phrases("zero")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Accept(pcm[len(pcm)/2:]); err != nil {
@@ -272,7 +273,7 @@ func TestGrammarUnknownWords(t *testing.T) {
 	logs := &logBuffer{}
 	m := loadModelLogging(t, true, slog.New(logs))
 	r := newRecognizer(t, m)
-	if err := r.SetGrammar([]string{"banana split", "zero"}); err != nil {
+	if err := r.SetGrammar(grammar.Phrases("banana split", "zero")); err != nil {
 		t.Fatal(err)
 	}
 	if got := logs.text(); !strings.Contains(got, "banana split") {
@@ -281,7 +282,7 @@ func TestGrammarUnknownWords(t *testing.T) {
 	if res := recognise(t, r, testmodel.Utterance("zero")); res.Text != "zero" {
 		t.Errorf("got %q, want zero", res.Text)
 	}
-	err := r.SetGrammar([]string{"banana"})
+	err := r.SetGrammar(grammar.Phrases("banana"))
 	if err == nil || !strings.Contains(err.Error(), "banana") {
 		t.Errorf("grammar of unknown words only: %v, want an error naming banana", err)
 	}
@@ -299,7 +300,7 @@ func TestGrammarUnsupported(t *testing.T) {
 	}
 	for range 2 {
 		r := newRecognizer(t, m)
-		if err := r.SetGrammar([]string{"zero"}); !errors.Is(err, pipeline.ErrGrammarUnsupported) {
+		if err := r.SetGrammar(grammar.Phrases("zero")); !errors.Is(err, pipeline.ErrGrammarUnsupported) {
 			t.Fatalf("SetGrammar on HCLG model: %v, want ErrGrammarUnsupported", err)
 		}
 		// Decoding stays open.
@@ -592,7 +593,7 @@ func TestCheckModelDirEmbeddedWordTable(t *testing.T) {
 // utterances, which builds a new libvosk recogniser.
 func BenchmarkSetGrammar(b *testing.B) {
 	r := newRecognizer(b, loadModel(b, true))
-	grammars := [][]string{{"zero", "one two"}, {"on", "off"}}
+	grammars := []*grammar.Grammar{grammar.Phrases("zero", "one two"), grammar.Phrases("on", "off")}
 	i := 0
 	for b.Loop() {
 		if err := r.SetGrammar(grammars[i%2]); err != nil {

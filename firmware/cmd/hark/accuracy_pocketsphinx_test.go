@@ -17,6 +17,7 @@ import (
 	"github.com/hark-assistant/hark/firmware/config"
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/audio"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/pocketsphinx"
 )
 
@@ -122,9 +123,11 @@ func accuracy(tb testing.TB, mode string, opts map[string]string, log func(strin
 	defer r.Close()
 	switch mode {
 	case "structured":
-		err = r.SetGrammar(g.RecognizerPhrases())
+		err = r.SetGrammar(g.RecognizerGrammar())
 	case "wordbag":
-		err = r.SetGrammar(g.Words)
+		bag := grammar.Phrases(g.Words...)
+		bag.Connectors = commands.Connectors()
+		err = r.SetGrammar(bag)
 	case "open":
 		err = r.SetGrammar(nil)
 	}

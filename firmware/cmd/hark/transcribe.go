@@ -14,6 +14,7 @@ import (
 	"github.com/hark-assistant/hark/firmware"
 	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/audio"
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // transcript is what `hark transcribe` prints.
@@ -59,14 +60,14 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return exitUsage
 	}
 
-	var phrases []string
+	var g *grammar.Grammar
 	if src.given() {
 		m, err := src.manager()
 		if err != nil {
 			return fail(err)
 		}
 		if src.cfg == nil || src.cfg.Recognizer.Grammar {
-			phrases = m.Grammar(time.Now(), assistant.GrammarLimit).RecognizerPhrases()
+			g = m.Grammar(time.Now(), assistant.GrammarLimit).RecognizerGrammar()
 		}
 		if src.cfg != nil {
 			set := map[string]bool{}
@@ -88,8 +89,8 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fail(err)
 	}
 	defer r.Close()
-	if len(phrases) > 0 {
-		switch err := r.SetGrammar(phrases); {
+	if g != nil {
+		switch err := r.SetGrammar(g); {
 		case errors.Is(err, pipeline.ErrGrammarUnsupported):
 			fmt.Fprintf(stderr, "hark transcribe: warning: %v; decoding openly\n", err)
 		case err != nil:
