@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -334,4 +338,91 @@ commands:
 		t.Fatal(err)
 	}
 	h.expectSaid(t, "Sorry, porch failed.")
+}
+
+// TestHomeAssistantFallback: through Run's wiring, what no local command
+// matched goes to Home Assistant's conversation API (here a server that
+// answers as Home Assistant documents it) and its answer is spoken; a
+// Home Assistant that does not answer in time gets a "Sorry", never
+// silence; local commands never reach it.
+func TestHomeAssistantFallback(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var asked []string
+	var mu sync.Mutex
+	ha := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Text string }
+		if r.URL.Path != "/api/conversation/process" || r.Header.Get("Authorization") != "Bearer s3cret" || json.NewDecoder(r.Body).Decode(&req) != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		asked = append(asked, req.Text)
+		mu.Unlock()
+		if req.Text == "two off" { // a slow Home Assistant
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		fmt.Fprint(w, `{"conversation_id": "c1", "response": {"response_type": "action_done", "language": "en",
+			"speech": {"plain": {"speech": "Turned on the porch light", "extra_data": null}}}}`)
+	}))
+	defer ha.Close()
+	token := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(token, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := testmodel.Write(dir, testmodel.Options{Grammar: true}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("hark.yaml", fmt.Appendf(nil, "recognizer: {engine: vosk, model: %s}\nhome_assistant: {url: %s, token_file: %s, timeout: 300ms}\n", dir, ha.URL, token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	in, err := openIntegrations(cfg, "test", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	speaker := &recordingSpeaker{said: make(chan string, 8)}
+	h := &brokerHark{speaker: speaker}
+	rec, err := OpenRecognizer(cfg.Recognizer, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := StartScripted(ctx, cfg, rec, speaker, &watchdogIndicator{}, in.options(assistant.Options{Logger: log}))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	defer func() {
+		cancel()
+		if err := s.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	a := s.Assistant()
+	a.Send(assistant.Input{Kind: assistant.Heard, Text: "turn on the porch light"})
+	h.expectSaid(t, "Turned on the porch light")
+	a.Send(assistant.Input{Kind: assistant.Heard, Text: "two off"})
+	h.expectSaid(t, "Sorry, Home Assistant did not answer.")
+	a.Send(assistant.Input{Kind: assistant.Heard, Text: "what time is it"})
+	select {
+	case got := <-speaker.said:
+		if !strings.HasPrefix(got, "It's ") {
+			t.Errorf("the time: %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no answer to a local command")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 2 {
+		t.Errorf("Home Assistant was asked %q, want only the two unmatched texts", asked)
+	}
 }
