@@ -91,7 +91,8 @@ func TestListDevicesNull(t *testing.T) {
 	}
 }
 
-// The null backend delivers 10 ms periods: 160 frames of 16 kHz mono S16LE.
+// The capture device delivers capturePeriod periods: 480 frames of 16 kHz
+// mono S16LE (miniaudio's default was 10 ms, a wake-up cost while idle).
 func TestNullBackendPeriods(t *testing.T) {
 	ctx, err := initContext("null", testLogger(t))
 	if err != nil {
@@ -113,8 +114,9 @@ func TestNullBackendPeriods(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if n := recv(t, periods, "period from the null device"); n != 320 {
-		t.Errorf("period of %d bytes, want 320 (160 frames)", n)
+	want := 2 * capturePeriod * 16000 / 1000
+	if n := recv(t, periods, "period from the null device"); n != want {
+		t.Errorf("period of %d bytes, want %d (%d ms)", n, want, capturePeriod)
 	}
 }
 
