@@ -41,7 +41,7 @@ help:
 	@echo "make pi-armv7   bin/hark-linux-armv7 (Pi 2/3/4, 32-bit OS)"
 	@echo "make pi-test    cross-built tests under qemu-user, both arches"
 	@echo "make model      download the real English Vosk model (internet)"
-	@echo "make flash PI=user@host [ARCH=arm64|armv7]   install on a Pi"
+	@echo "make flash PI=user@host [ARCH=arm64|armv7|amd64] [OFFLINE=1]   install on a Pi"
 	@echo "make system-test  flash into a QEMU guest with real GPIO, ALSA and systemd, and test through them (root, ~15 min)"
 
 setup:
