@@ -263,12 +263,18 @@ func (c *Capture) report(e Event) {
 	c.cfg.OnEvent(e)
 }
 
-// Read implements Source. It blocks while the device is lost.
+// Read implements Source. It blocks while the device is lost. After Close
+// it returns ErrClosed, dropping what is still buffered.
 func (c *Capture) Read(ctx context.Context, p []byte) (int, error) {
 	if len(p) < 2 {
 		return 0, io.ErrShortBuffer
 	}
 	for {
+		select {
+		case <-c.closed:
+			return 0, ErrClosed
+		default:
+		}
 		if n := c.ring.readInto(p); n > 0 {
 			Scale(p[:n], c.gain)
 			return n, nil
