@@ -255,3 +255,16 @@ func TestLibraryLogGoesToItsRecognizer(t *testing.T) {
 		t.Errorf("another recognizer's logger got the messages:\n%s", bystander.String())
 	}
 }
+
+func TestNewUnknownGrammarOption(t *testing.T) {
+	m, err := FindModel(DefaultModelDir)
+	if err != nil {
+		t.Skip(err)
+	}
+	if r, err := New(Config{Model: m, GrammarOptions: map[string]float64{"-zorblax": 1}}); err == nil || !strings.Contains(err.Error(), "-zorblax") {
+		if r != nil {
+			r.Close()
+		}
+		t.Fatalf("New with an unknown grammar option: %v, want an error naming it", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,8 +82,15 @@ func summarise(ms []commands.Match) string {
 	return strings.Join(out, " ")
 }
 
+// spoken caches say's audio across the option sets of one run.
+var spoken = map[string][]byte{}
+
 func say(tb testing.TB, dir string, i int, text string, args []string) []byte {
 	tb.Helper()
+	key := strings.Join(args, " ") + "|" + text
+	if pcm, ok := spoken[key]; ok {
+		return pcm
+	}
 	raw, wav := filepath.Join(dir, fmt.Sprintf("%d.raw.wav", i)), filepath.Join(dir, fmt.Sprintf("%d.wav", i))
 	if out, err := exec.Command("espeak-ng", append(append([]string{"-w", raw}, args...), text)...).CombinedOutput(); err != nil {
 		tb.Fatalf("espeak-ng: %v\n%s", err, out)
@@ -94,6 +102,7 @@ func say(tb testing.TB, dir string, i int, text string, args []string) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	spoken[key] = pcm
 	return pcm
 }
 
@@ -116,7 +125,19 @@ func accuracy(tb testing.TB, mode string, opts map[string]string, log func(strin
 		tb.Fatal(err)
 	}
 	g := m.Grammar(time.Now(), assistant.GrammarLimit)
-	r, err := pocketsphinx.New(pocketsphinx.Config{Options: opts})
+	pcfg := pocketsphinx.Config{Options: map[string]string{}, GrammarOptions: map[string]float64{}}
+	for k, v := range opts {
+		if g, ok := strings.CutPrefix(k, "g"); ok && strings.HasPrefix(g, "-") {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			pcfg.GrammarOptions[g] = f
+		} else {
+			pcfg.Options[k] = v
+		}
+	}
+	r, err := pocketsphinx.New(pcfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -157,19 +178,38 @@ func accuracy(tb testing.TB, mode string, opts map[string]string, log func(strin
 }
 
 // BenchmarkSpokenAccuracy reports the share right for each grammar mode
-// (HARK_ACCURACY_MODES, default structured) and decoder option set.
+// (HARK_ACCURACY_MODES, default structured) and decoder option set
+// (HARK_ACCURACY_OPTS: sets separated by ";", each "-key value ...",
+// e.g. "-lw 10; -lw 6 -wip 0.5"; "g-key" is a GrammarOptions key;
+// default the tuned options alone).
 func BenchmarkSpokenAccuracy(b *testing.B) {
 	modes := strings.Fields(os.Getenv("HARK_ACCURACY_MODES"))
 	if len(modes) == 0 {
 		modes = []string{"structured"}
 	}
+	sets := strings.Split(os.Getenv("HARK_ACCURACY_OPTS"), ";")
 	for _, mode := range modes {
-		b.Run(mode, func(b *testing.B) {
-			for range b.N {
-				right, total, decoding := accuracy(b, mode, nil, func(s string) { b.Log(s) })
-				b.ReportMetric(100*float64(right)/float64(total), "%right")
-				b.ReportMetric(float64(decoding.Milliseconds())/float64(total), "ms/utt")
+		for _, set := range sets {
+			f := strings.Fields(set)
+			if len(f)%2 != 0 {
+				b.Fatalf("HARK_ACCURACY_OPTS: %q is not key value pairs", set)
 			}
-		})
+			opts := map[string]string{}
+			for i := 0; i < len(f); i += 2 {
+				opts[f[i]] = f[i+1]
+			}
+			name := mode
+			if len(f) > 0 {
+				name += "/" + strings.Join(f, "_")
+			}
+			b.Run(name, func(b *testing.B) {
+				for range b.N {
+					right, total, decoding := accuracy(b, mode, opts, func(s string) { b.Log(s) })
+					b.ReportMetric(float64(right), "right")
+					b.ReportMetric(100*float64(right)/float64(total), "%right")
+					b.ReportMetric(float64(decoding.Milliseconds())/float64(total), "ms/utt")
+				}
+			})
+		}
 	}
 }
