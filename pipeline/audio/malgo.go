@@ -225,16 +225,6 @@ func (d *malgoDevice) Close() error {
 	return nil
 }
 
-// capturePeriod is the capture device's period in milliseconds. Each period
-// wakes miniaudio's thread, Go's callback (and with it Go's sysmon thread,
-// half of the idle cost in a profile) and the push-to-talk reader, all the
-// time Hark is idle. Measured idle on the null device (hark run --sim, this
-// build machine): 10 ms, miniaudio's default, 4.3 % of a core; 30 ms 2.2 %;
-// 60 ms 1.5 %. The price of a longer period is up to one period of audio
-// after the release, the end of the last word for someone who lets go as
-// they finish: 30 ms keeps that short.
-const capturePeriod = 30
-
 // opener returns an opener of the configured capture device at 16 kHz mono
 // S16LE; miniaudio converts when the device offers other formats.
 func (c *audioContext) opener(want string) opener {
@@ -247,7 +237,6 @@ func (c *audioContext) opener(want string) opener {
 		cfg.Capture.Format = malgo.FormatS16
 		cfg.Capture.Channels = 1
 		cfg.SampleRate = pipeline.SampleRate
-		cfg.PeriodSizeInMilliseconds = capturePeriod
 		d := &malgoDevice{}
 		if id != nil {
 			d.pin.Pin(id)
