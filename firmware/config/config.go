@@ -95,10 +95,11 @@ type RecognizerConfig struct {
 	Engine  string `yaml:"engine"`  // vosk or pocketsphinx
 	Model   string `yaml:"model"`   // model directory
 	Grammar bool   `yaml:"grammar"` // restrict decoding to the phrases commands can match
-	// OpenPass decodes an utterance a second time, openly, while a command
-	// with an open slot (*, String, a Word without a list) can match, so
-	// such commands do not cost the others their grammar. It costs a
-	// second decode after release; a Pi Zero may turn it off.
+	// OpenPass lets commands with an open slot (*, String, a Word without
+	// a list) be heard without costing the others their grammar: Vosk
+	// decodes each utterance a second time openly; PocketSphinx decodes
+	// an open slot's audio openly once its grammar heard an open command.
+	// A Pi Zero may turn it off.
 	OpenPass bool `yaml:"open_pass"`
 }
 
@@ -200,11 +201,24 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
+// LoadCommands is Load for tools that use only the commands, lists and
+// recognizer settings (hark match, grammar, transcribe): the model
+// directory need not exist on this machine.
+func LoadCommands(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parse(path, data, false)
+}
+
 // Parse decodes and validates a configuration; name is used in
 // errors. Keys the file leaves out keep their Default values. Every
 // problem is reported with its key and line: all unknown keys and wrong
 // types at once or, when the file decodes, all invalid values at once.
-func Parse(name string, data []byte) (*Config, error) {
+func Parse(name string, data []byte) (*Config, error) { return parse(name, data, true) }
+
+func parse(name string, data []byte, modelMustExist bool) (*Config, error) {
 	cfg := Default()
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -225,7 +239,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		}
 		return nil, errs
 	}
-	v := validator{file: name, idx: idx}
+	v := validator{file: name, idx: idx, skipModel: !modelMustExist}
 	v.validate(&cfg)
 	if len(v.errs) > 0 {
 		slices.SortStableFunc(v.errs, func(a, b *Error) int { return a.Line - b.Line })
@@ -338,9 +352,10 @@ func describeType(goType string) string {
 }
 
 type validator struct {
-	file string
-	idx  nodeIndex
-	errs Errors
+	file      string
+	idx       nodeIndex
+	errs      Errors
+	skipModel bool // the model directory's existence is not checked
 }
 
 func (v *validator) fail(key, format string, args ...any) {
@@ -410,6 +425,8 @@ func (v *validator) validate(c *Config) {
 		if c.Recognizer.Engine == "vosk" {
 			v.failAt("recognizer.model", "a model directory is required for vosk")
 		}
+	} else if v.skipModel {
+		// LoadCommands: the model is not used.
 	} else if fi, err := os.Stat(c.Recognizer.Model); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			v.fail("recognizer.model", "model directory %s does not exist (scripts/flash fetches one)", c.Recognizer.Model)

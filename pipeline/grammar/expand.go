@@ -151,6 +151,10 @@ func (g *Grammar) Contains(words []string, cmds []Command) (command string, ok b
 	return "", false
 }
 
+// Anchored reports whether c has a fixed word (all open slots otherwise:
+// it could match anything).
+func (g *Grammar) Anchored(c Command) bool { return hasWord(c.Body, g.rules(), 0) }
+
 func hasWord(n Node, rules map[string]*Rule, depth int) bool {
 	if depth > maxDepth {
 		return false
@@ -174,6 +178,7 @@ type matcher struct {
 	rules map[string]*Rule
 	words []string
 	steps int
+	open  [][2]int // the word spans open slots took on the path being tried
 }
 
 func (m *matcher) match(n Node, pos, depth int, k func(int) bool) bool {
@@ -210,13 +215,16 @@ func (m *matcher) match(n Node, pos, depth int, k func(int) bool) bool {
 		r, ok := m.rules[n.Text]
 		return ok && m.match(r.Body, pos, depth+1, k)
 	case Open:
-		if !n.Many {
-			return pos < len(m.words) && k(pos+1)
+		last := pos + 1
+		if n.Many {
+			last = len(m.words)
 		}
-		for end := pos + 1; end <= len(m.words); end++ {
+		for end := pos + 1; end <= last && end <= len(m.words); end++ {
+			m.open = append(m.open, [2]int{pos, end})
 			if k(end) {
 				return true
 			}
+			m.open = m.open[:len(m.open)-1]
 		}
 	}
 	return false
@@ -225,10 +233,19 @@ func (m *matcher) match(n Node, pos, depth int, k func(int) bool) bool {
 // Accepts reports whether the grammar can make exactly words: one command,
 // or several joined by a connector each.
 func (g *Grammar) Accepts(words []string) bool {
+	_, ok := g.OpenSpans(words)
+	return ok
+}
+
+// OpenSpans is Accepts that also returns the spans [from, to) of the words
+// that open slots took: an engine whose grammar spells an open slot with
+// filler words puts its open transcript of those words there.
+func (g *Grammar) OpenSpans(words []string) (spans [][2]int, ok bool) {
 	m := matcher{rules: g.rules(), words: words}
 	var from func(pos int) bool
 	from = func(pos int) bool {
 		for _, c := range g.Commands {
+			mark := len(m.open)
 			if m.match(c.Body, pos, 0, func(end int) bool {
 				if end == len(words) {
 					return true
@@ -237,8 +254,12 @@ func (g *Grammar) Accepts(words []string) bool {
 			}) {
 				return true
 			}
+			m.open = m.open[:mark]
 		}
 		return false
 	}
-	return len(words) > 0 && from(0)
+	if len(words) == 0 || !from(0) {
+		return nil, false
+	}
+	return m.open, true
 }

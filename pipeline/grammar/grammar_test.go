@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,36 @@ func TestPhrases(t *testing.T) {
 	}
 	if g.Equal(Phrases("lights on")) || g.Equal(nil) || !(*Grammar)(nil).Equal(nil) {
 		t.Error("Equal is wrong about a different or nil grammar")
+	}
+}
+
+// TestOpenSpans: which words of an utterance the grammar makes the open
+// slots took.
+func TestOpenSpans(t *testing.T) {
+	g := &Grammar{
+		Connectors: []string{"and"},
+		Commands: []Command{
+			{Name: "note", Body: S(Words("take a note"), Any(true))},
+			{Name: "remind", Body: S(Words("remind me to"), Any(true), W("at"), Any(false))},
+			{Name: "time", Body: Words("what time is it")},
+		},
+	}
+	for _, tt := range []struct {
+		words string
+		spans [][2]int
+		ok    bool
+	}{
+		{"take a note buy some milk", [][2]int{{3, 6}}, true},
+		{"what time is it and take a note call mum", [][2]int{{8, 10}}, true},
+		{"take a note call mum and what time is it", [][2]int{{3, 5}}, true},
+		{"remind me to feed the cat at six and take a note hi", [][2]int{{3, 6}, {7, 8}, {12, 13}}, true},
+		{"what time is it", nil, true},
+		{"take a note", nil, false}, // the slot takes at least one word
+		{"what time", nil, false},
+	} {
+		spans, ok := g.OpenSpans(strings.Fields(tt.words))
+		if ok != tt.ok || !reflect.DeepEqual(spans, tt.spans) || g.Accepts(strings.Fields(tt.words)) != ok {
+			t.Errorf("%q: %v %v, want %v %v", tt.words, spans, ok, tt.spans, tt.ok)
+		}
 	}
 }

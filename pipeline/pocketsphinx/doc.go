@@ -21,7 +21,9 @@
 // export, or grammar.Phrases for a phrase list): its words are normalised
 // (lower case, punctuation dropped, numbers spelled out), a part with a word
 // the dictionary lacks is dropped with a logged warning, and the rest
-// becomes a JSGF grammar keeping its structure (StructuredJSGF). Open decoding with the en-us language model is
+// becomes a JSGF grammar keeping its structure (StructuredJSGF), an open
+// slot a loop of filler words whose audio is then decoded with the
+// language model (Config.OpenSlots). Open decoding with the en-us language model is
 // far weaker: on espeak-ng commands it got none of seven right, the grammar
 // all seven. BenchmarkPocketSphinxFinal reports latency, real-time factor
 // and accuracy (35 of 35 espeak-ng commands in five voices and rates).

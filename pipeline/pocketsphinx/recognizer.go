@@ -9,8 +9,13 @@ package pocketsphinx
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
 
+#include <sphinxbase/feat.h>
+
 void harkPocketsphinxSetLog(void);
 uintptr_t harkPocketsphinxSwapLogTarget(uintptr_t target);
+int harkCMNLen(ps_decoder_t *ps);
+void harkCMNSave(ps_decoder_t *ps, mfcc_t *buf, int32 *nframe);
+void harkCMNRestore(ps_decoder_t *ps, const mfcc_t *buf, int32 nframe);
 */
 import "C"
 
@@ -48,10 +53,13 @@ type Config struct {
 	Logger *slog.Logger
 	// OpenSlots says how commands with open slots (*, **, String, a Word
 	// without a list) are heard when the grammar also has closed commands.
-	// OpenSecondPass (the default) decodes each utterance a second time
-	// with the language model after the grammar's pass and takes that
-	// transcript when it holds an open command; OpenOff skips the second
-	// pass (a Pi Zero's CPU) and open commands cannot be heard.
+	// OpenSecondPass (the default) puts them in the grammar, each open
+	// slot a loop of a few frequent words (see StructuredJSGF); when the
+	// grammar hears one, the audio of each open slot is decoded a second
+	// time with the language model, whose words take the slot's place.
+	// Closed commands cost nothing more.
+	// OpenOff leaves open commands out (a Pi Zero's CPU, or to rule out
+	// their being heard for closed ones): they cannot be heard.
 	OpenSlots OpenMode
 	// GrammarOptions are numeric decoder settings (e.g. "-lw", "-wip",
 	// "-pip", "-silprob") for the grammar's search only, the open pass
@@ -77,7 +85,11 @@ const DefaultPad = 100 * time.Millisecond
 // the first utterance of a fresh decoder and decoded once (see
 // decodeAgain), wider beams got 34/35 against the library defaults' 33/35
 // at no measurable cost; an adapted decoder got 35/35 either way.
-// -fsgusefiller no lost 6 of 35.
+// -fsgusefiller no lost 6 of 35. The language model's search takes twice
+// as long with them (2.4 s an utterance against 1.2 s), which only the
+// open pass pays; given to the grammar's search alone
+// (tunedGrammarOptions) they lost one of the 48 closed utterances of
+// BenchmarkSpokenAccuracy.
 var tunedOptions = map[string]string{"-beam": "1e-60", "-pbeam": "1e-60", "-wbeam": "1e-40"}
 
 // tunedGrammarOptions are Hark's settings for the grammar's search alone.
@@ -483,6 +495,17 @@ func (r *Recognizer) SetGrammar(gr *grammar.Grammar) error {
 	defer logRoute(r.logTarget)()
 	// Built now so the caller hears about an unusable grammar at once.
 	var g search
+	if gr != nil && !r.openPass {
+		closed, open := gr.Split()
+		if len(open) > 0 {
+			names := make([]string, len(open))
+			for i, c := range open {
+				names[i] = c.Name
+			}
+			r.log.Warn("pocketsphinx: commands with open slots cannot be heard (open pass off)", "commands", names)
+			gr = &grammar.Grammar{Commands: closed, Rules: gr.UsedRules(closed), Connectors: gr.Connectors}
+		}
+	}
 	if gr != nil && len(gr.Commands) > 0 {
 		s, err := StructuredJSGF(gr, lexicon{r.ps})
 		if err != nil {
@@ -492,13 +515,9 @@ func (r *Recognizer) SetGrammar(gr *grammar.Grammar) error {
 			r.log.Warn("pocketsphinx: left out of the grammar", "part", d.Phrase, "reason", d.Reason)
 		}
 		if len(s.Open) > 0 {
-			if r.openPass {
-				r.log.Info("pocketsphinx: commands with open slots are decoded openly beside the grammar", "commands", s.Open)
-			} else {
-				r.log.Warn("pocketsphinx: commands with open slots cannot be heard (open pass off)", "commands", s.Open)
-			}
+			r.log.Info("pocketsphinx: commands with open slots: their slots' words are decoded openly once the grammar hears one", "commands", s.Open)
 		}
-		g = search{jsgf: s.JSGF, phrases: len(s.Closed), structured: s}
+		g = search{jsgf: s.JSGF, phrases: len(s.Closed) + len(s.Open), structured: s}
 	}
 	if r.started {
 		r.pending = &g
@@ -511,6 +530,7 @@ func (r *Recognizer) SetGrammar(gr *grammar.Grammar) error {
 // the language model when jsgf is empty.
 type search struct {
 	jsgf       string
+	openJSGF   string      // of the open commands (Structured.OpenJSGF)
 	phrases    int         // commands kept in it
 	structured *Structured // what jsgf was built from; nil for open decoding
 }
@@ -556,37 +576,98 @@ func (r *Recognizer) wantsOpenPass() bool {
 	return r.openPass && s != nil && len(s.Open) > 0 && s.JSGF != ""
 }
 
-// withOpenPass decodes the utterance again with the language model and
-// returns that result instead of closed (the grammar's) when it holds an
-// open command's words, or when the grammar heard nothing.
+// withOpenPass transcribes the open slots of what the grammar heard
+// (closed, its result): the grammar spells them with filler words, so the
+// audio of each is decoded again with the language model and its words
+// put in their place. A slot the language model hears nothing in keeps
+// its filler words.
 func (r *Recognizer) withOpenPass(closed pipeline.Result) (pipeline.Result, error) {
 	utt := r.utt
 	r.utt = r.utt[:0]
-	if err := r.setSearch(r.defaultSearch); err != nil {
-		return closed, err
+	s := r.current.structured
+	spans, ok := s.g.OpenSpans(wordsOf(closed))
+	if !ok || len(spans) == 0 {
+		return closed, nil
 	}
+	defer r.keepCMN()()
 	defer func() { _ = r.setSearch(grammarSearch) }()
+	var words []pipeline.Word
+	next := 0
+	for _, sp := range spans {
+		words = append(words, closed.Words[next:sp[0]]...)
+		next = sp[1]
+		from := closed.Words[sp[0]].Start
+		a := min(len(utt), int(from*pipeline.SampleRate))
+		b := min(len(utt), int(closed.Words[sp[1]-1].End*pipeline.SampleRate))
+		if a >= b {
+			words = append(words, closed.Words[sp[0]:sp[1]]...)
+			continue
+		}
+		if err := r.decodeWith(r.defaultSearch, utt[a:b]); err != nil {
+			return closed, err
+		}
+		heard := r.words()
+		if len(heard) == 0 {
+			words = append(words, closed.Words[sp[0]:sp[1]]...)
+			continue
+		}
+		for _, w := range heard {
+			w.Start += from
+			w.End += from
+			words = append(words, w)
+		}
+	}
+	words = append(words, closed.Words[next:]...)
+	return pipeline.Result{Words: words}, nil
+}
+
+// keepCMN saves the decoder's cepstral mean for the returned function to
+// restore: decoding a slot's audio again would move it, as a part of the
+// utterance counted twice, and that changed how later utterances were
+// heard (one of the 48 closed ones of BenchmarkSpokenAccuracy).
+func (r *Recognizer) keepCMN() (restore func()) {
+	saved := r.cmn()
+	return func() { C.harkCMNRestore(r.ps, &saved.buf[0], saved.nframe) }
+}
+
+// cmnState is the decoder's live cepstral mean: the mean, the running sum
+// and the frame count.
+type cmnState struct {
+	buf    []C.mfcc_t
+	nframe C.int32
+}
+
+func (r *Recognizer) cmn() cmnState {
+	s := cmnState{buf: make([]C.mfcc_t, 2*int(C.harkCMNLen(r.ps)))}
+	C.harkCMNSave(r.ps, &s.buf[0], &s.nframe)
+	return s
+}
+
+func wordsOf(res pipeline.Result) []string {
+	words := make([]string, len(res.Words))
+	for i, w := range res.Words {
+		words[i] = w.Word
+	}
+	return words
+}
+
+// decodeWith decodes utt, padded, with the named search.
+func (r *Recognizer) decodeWith(name string, utt []int16) error {
+	if err := r.setSearch(name); err != nil {
+		return err
+	}
 	if err := r.startUtt(); err != nil {
-		return closed, err
+		return err
 	}
 	for _, s := range [][]int16{r.leadingPad, utt, r.trailingPad} {
 		if err := r.process(s); err != nil {
-			return closed, err
+			return err
 		}
 	}
 	if C.ps_end_utt(r.ps) < 0 {
-		return closed, errors.New("pocketsphinx: cannot end utterance")
+		return errors.New("pocketsphinx: cannot end utterance")
 	}
-	open := pipeline.Result{Words: r.words()}
-	words := make([]string, len(open.Words))
-	for i, w := range open.Words {
-		words[i] = w.Word
-	}
-	s := r.current.structured
-	if _, ok := s.g.Contains(words, s.open); ok || len(closed.Words) == 0 {
-		return open, nil
-	}
-	return closed, nil
+	return nil
 }
 
 func (r *Recognizer) setSearch(name string) error {

@@ -17,7 +17,8 @@ func (allWords) Has(string) bool { return true }
 
 // TestStructuredJSGF: the JSGF keeps the structure; numbers and lists are
 // sub-rules; "and" joins whole commands only; unknown words take out the
-// least they can; open commands are left out and named.
+// least they can; an open slot is a loop of the free words the lexicon has
+// (here "the", "and", "a").
 func TestStructuredJSGF(t *testing.T) {
 	g := &grammar.Grammar{
 		Connectors: []string{"and", "then"},
@@ -44,12 +45,14 @@ func TestStructuredJSGF(t *testing.T) {
 	want := `#JSGF V1.0;
 grammar hark;
 public <utterance> = <command> ( ( and | then ) <command> )*;
-<command> = <c0> | <c1> | <c2>;
+<command> = <c0> | <c1> | <c2> | <c3>;
 <c0> = ( set | start ) ( a timer for ) <r0_n> minutes; // timer
 <c1> = turn on the <r1_room> light; // light
-<c2> = go ( ( up | down ) )+; // go
+<c2> = note <free>+; // note
+<c3> = go ( ( up | down ) )+; // go
 <r0_n> = ( ten | a hundred and five );
 <r1_room> = ( kitchen | living room );
+<free> = ( the | and | a );
 `
 	if s.JSGF != want {
 		t.Errorf("JSGF:\n%s\nwant:\n%s", s.JSGF, want)
@@ -63,6 +66,24 @@ public <utterance> = <command> ( ( and | then ) <command> )*;
 	}
 	if got := strings.Join(dropped, "; "); got != `"zorp": word "zorp" not in the dictionary; "blarg": word "blarg" not in the dictionary; "bad": command left out: word "frobnicate" not in the dictionary` {
 		t.Errorf("dropped: %s", got)
+	}
+	// Without free words an open command is left out; so is one of open
+	// slots alone, which would match anything.
+	for name, tt := range map[string]struct {
+		lex  WordSet
+		want string
+	}{
+		"no free word":    {WordSet{"note": true, "set": true}, "<command> = <c0>;\n<c0> = set; // set\n"},
+		"only open slots": {WordSet{"the": true, "set": true}, "<command> = <c0>;\n<c0> = set; // set\n"},
+	} {
+		g := &grammar.Grammar{Commands: []grammar.Command{{Name: "set", Body: grammar.W("set")}, {Name: "note", Body: grammar.S(grammar.W("note"), grammar.Any(false))}}}
+		if name == "only open slots" {
+			g.Commands[1].Body = grammar.Any(true)
+		}
+		s, err := StructuredJSGF(g, tt.lex)
+		if err != nil || !strings.HasSuffix(s.JSGF, tt.want) || len(s.Open) != 1 {
+			t.Errorf("%s: JSGF %q, open %q, %v; want it to end %q", name, s.JSGF, s.Open, err, tt.want)
+		}
 	}
 	if _, err := StructuredJSGF(&grammar.Grammar{Commands: []grammar.Command{{Name: "x", Body: grammar.RefTo("nope")}}}, lex); err == nil {
 		t.Error("unknown rule accepted")

@@ -42,7 +42,10 @@ commands:
   - name: volume
     pattern: "set the volume to $n:Number(0..100)"
     say: "OK."
-  - name: note
+`
+
+// accuracyOpenCommand is the open command; mode "closed" leaves it out.
+const accuracyOpenCommand = `  - name: note
     pattern: "take a note $what:String"
     say: "Noted."
 `
@@ -108,12 +111,19 @@ func say(tb testing.TB, dir string, i int, text string, args []string) []byte {
 
 // accuracy decodes the set in every voice with the grammar mode and
 // returns how many gave the right commands with the right parameters.
-// Modes: "structured" (this grammar), "open" (no grammar: what Hark did
+// closedRight counts those right among the utterances of closed commands.
+// Modes: "structured" (this grammar), "closed" (this grammar without the
+// open command: what the open command costs the others), "openoff" (the
+// open pass off, Config.OpenSlots), "open" (no grammar: what Hark did
 // with an open slot in the config), "wordbag" (the words one per phrase:
 // what Hark did with a Number and no open slot).
-func accuracy(tb testing.TB, mode string, opts map[string]string, log func(string)) (right, total int, decoding time.Duration) {
+func accuracy(tb testing.TB, mode string, opts map[string]string, log func(string)) (right, closedRight, total int, decoding time.Duration) {
 	path := filepath.Join(tb.TempDir(), "hark.yaml")
-	if err := os.WriteFile(path, []byte(accuracyConfig), 0o644); err != nil {
+	text := accuracyConfig
+	if mode != "closed" {
+		text += accuracyOpenCommand
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		tb.Fatal(err)
 	}
 	cfg, err := config.Load(path)
@@ -137,13 +147,16 @@ func accuracy(tb testing.TB, mode string, opts map[string]string, log func(strin
 			pcfg.Options[k] = v
 		}
 	}
+	if mode == "openoff" {
+		pcfg.OpenSlots = pocketsphinx.OpenOff
+	}
 	r, err := pocketsphinx.New(pcfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer r.Close()
 	switch mode {
-	case "structured":
+	case "structured", "closed", "openoff":
 		err = r.SetGrammar(g.RecognizerGrammar())
 	case "wordbag":
 		bag := grammar.Phrases(g.Words...)
@@ -169,12 +182,15 @@ func accuracy(tb testing.TB, mode string, opts map[string]string, log func(strin
 			total++
 			if got == u.want {
 				right++
+				if !strings.HasPrefix(u.want, "note") {
+					closedRight++
+				}
 			} else if log != nil {
 				log(fmt.Sprintf("%v %q: heard %q → %s, want %s", voice, u.said, text, got, u.want))
 			}
 		}
 	}
-	return right, total, decoding
+	return right, closedRight, total, decoding
 }
 
 // BenchmarkSpokenAccuracy reports the share right for each grammar mode
@@ -204,8 +220,9 @@ func BenchmarkSpokenAccuracy(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				for range b.N {
-					right, total, decoding := accuracy(b, mode, opts, func(s string) { b.Log(s) })
+					right, closedRight, total, decoding := accuracy(b, mode, opts, func(s string) { b.Log(s) })
 					b.ReportMetric(float64(right), "right")
+					b.ReportMetric(float64(closedRight), "closed-right")
 					b.ReportMetric(100*float64(right)/float64(total), "%right")
 					b.ReportMetric(float64(decoding.Milliseconds())/float64(total), "ms/utt")
 				}

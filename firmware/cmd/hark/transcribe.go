@@ -61,6 +61,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 
 	var g *grammar.Grammar
+	openPass := config.Default().Recognizer.OpenPass
 	if src.given() {
 		m, err := src.manager()
 		if err != nil {
@@ -78,13 +79,14 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 			if !set["model"] && *engine == src.cfg.Recognizer.Engine {
 				*model = src.cfg.Recognizer.Model
 			}
+			openPass = src.cfg.Recognizer.OpenPass
 		}
 	}
 	pcm, err := audio.ReadWAV(fs.Arg(0))
 	if err != nil {
 		return fail(err)
 	}
-	r, err := openEngine(*engine, *model)
+	r, err := openEngine(*engine, *model, openPass)
 	if err != nil {
 		return fail(err)
 	}
@@ -113,9 +115,9 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return exitOK
 }
 
-// openEngine loads the named engine with the model in dir; an empty dir
-// means the engine's default model.
-func openEngine(engine, dir string) (pipeline.Recognizer, error) {
+// openEngine loads the named engine with the model in dir (empty: the
+// engine's default model) and the open pass on or off, as hark run would.
+func openEngine(engine, dir string, openPass bool) (pipeline.Recognizer, error) {
 	switch engine {
 	case "vosk":
 		if dir == "" {
@@ -125,7 +127,7 @@ func openEngine(engine, dir string) (pipeline.Recognizer, error) {
 	default:
 		return nil, fmt.Errorf("--engine %q: want vosk or pocketsphinx", engine)
 	}
-	return firmware.OpenRecognizer(config.RecognizerConfig{Engine: engine, Model: dir}, nil)
+	return firmware.OpenRecognizer(config.RecognizerConfig{Engine: engine, Model: dir, OpenPass: openPass}, nil)
 }
 
 // chunk is 100 ms of audio, the size live capture delivers.

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,6 +66,27 @@ func TestTranscribePocketSphinxBrokenModel(t *testing.T) {
 		code, _, stderr := transcribe(t, "--engine", "pocketsphinx", "--model", tt.model, wav)
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("model %s: exit %d, stderr %q; want %d naming %s", tt.model, code, stderr, exitUsage, tt.want)
+		}
+	}
+}
+
+// TestTranscribeOpenCommand: with --config, an open command is heard as hark
+// run hears it (the open pass on, as the configuration says), and not with
+// recognizer.open_pass false.
+func TestTranscribeOpenCommand(t *testing.T) {
+	wav := espeakWAV(t, "take a note buy some milk")
+	for _, openPass := range []bool{true, false} {
+		cfg := filepath.Join(t.TempDir(), "hark.yaml")
+		text := fmt.Sprintf("recognizer:\n  engine: pocketsphinx\n  model: \"\"\n  open_pass: %v\ncommands:\n  - name: note\n    pattern: \"take a note $what:String\"\n    say: Noted.\n", openPass)
+		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, stderr := transcribe(t, "--config", cfg, wav)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if heard := strings.HasPrefix(out.Text, "take a note "); heard != openPass {
+			t.Errorf("open_pass %v: transcript %q", openPass, out.Text)
 		}
 	}
 }
