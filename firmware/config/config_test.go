@@ -287,3 +287,30 @@ func TestParseDebugBlockLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadCommands: tools that only match commands accept a configuration
+// whose model is not on this machine, and still report its other errors.
+func TestLoadCommands(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hark.yaml")
+	for _, tt := range []struct {
+		text, wantErr string
+	}{
+		{"recognizer:\n  model: /nonexistent/model\ncommands:\n  - name: hi\n    pattern: hello\n    say: hi\n", ""},
+		{"recognizer:\n  model: /nonexistent/model\n  engine: kaldi\n", "hark.yaml:3: recognizer.engine"},
+	} {
+		if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := LoadCommands(path)
+		switch {
+		case tt.wantErr == "" && (err != nil || len(cfg.Commands) != 1):
+			t.Errorf("%q: %v, want its one command", tt.text, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%q: error %v, want %q", tt.text, err, tt.wantErr)
+		}
+		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "recognizer.model") {
+			t.Errorf("Load(%q) = %v, want the missing model named", tt.text, err)
+		}
+	}
+}

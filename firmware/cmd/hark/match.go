@@ -89,7 +89,7 @@ func (s *patternSources) manager() (*commands.Manager, error) {
 	var errs []error
 	types := pattern.NewTypes()
 	if s.config != "" {
-		cfg, err := config.Load(s.config)
+		cfg, err := config.LoadCommands(s.config)
 		if err != nil {
 			return nil, err
 		}

@@ -31,6 +31,7 @@ func TestMatchCommand(t *testing.T) {
 	file := writePatterns(t, testPatterns)
 	bad := writePatterns(t, "ok = hello\nbroken = turn (on the light\n")
 	noEquals := writePatterns(t, "just words\n")
+	badConfig := writePatterns(t, "commands:\n  - name: x\n    pattern: hello\n    sya: hi\n")
 	tests := []struct {
 		name       string
 		args       []string
@@ -58,6 +59,11 @@ func TestMatchCommand(t *testing.T) {
 		{"no text", []string{"--pattern", "a=hello"}, exitUsage, "", "no TEXT"},
 		{"missing file", []string{"--patterns", "/nonexistent/p.txt", "hello"}, exitUsage, "", "/nonexistent/p.txt"},
 		{"bad flag", []string{"--frob", "hello"}, exitUsage, "", "flag provided but not defined"},
+		// The example configuration names a Vosk model this machine need
+		// not have: matching does not use it.
+		{"config whose model is absent", []string{"--config", "../../hark.yaml", "what time is it"}, exitOK,
+			`[{"command":"time","text":"what time is it","params":{}}]` + "\n", ""},
+		{"bad config", []string{"--config", badConfig, "hello"}, exitUsage, "", "patterns.txt:4: commands[0].sya"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
