@@ -81,25 +81,25 @@ const (
 // 35/35, 200 ms 34/35, 500 ms 33/35.
 const DefaultPad = 100 * time.Millisecond
 
-// tunedOptions are Hark's decoder settings. On 35 espeak-ng commands, each
-// the first utterance of a fresh decoder and decoded once (see
-// decodeAgain), wider beams got 34/35 against the library defaults' 33/35
-// at no measurable cost; an adapted decoder got 35/35 either way.
-// -fsgusefiller no lost 6 of 35. The language model's search takes twice
-// as long with them (2.4 s an utterance against 1.2 s), which only the
-// open pass pays; given to the grammar's search alone
-// (tunedGrammarOptions) they lost one of the 48 closed utterances of
-// BenchmarkSpokenAccuracy.
-var tunedOptions = map[string]string{"-beam": "1e-60", "-pbeam": "1e-60", "-wbeam": "1e-40"}
+// tunedOptions are Hark's decoder settings for every search; none yet
+// (-fsgusefiller no lost 6 of 35 espeak-ng commands).
+var tunedOptions = map[string]string{}
 
-// tunedGrammarOptions are Hark's settings for the grammar's search alone.
-// A language weight of 2 instead of the library's 6.5 lets the acoustics
+// tunedGrammarOptions are Hark's settings for the grammar's search alone,
+// the language model's (open decoding, an open slot's words) keeping the
+// library's. Wider beams: on 35 espeak-ng commands, each the first
+// utterance of a fresh decoder and decoded once (see decodeAgain), 34/35
+// against the library defaults' 33/35 at no measurable cost; an adapted
+// decoder got 35/35 either way. Given to the language model too they
+// changed nothing on BenchmarkSpokenAccuracy but its time (117 against 87
+// ms an utterance on average, all of it the 3 open slots' decoding). A
+// language weight of 2 instead of the library's 6.5 lets the acoustics
 // outweigh the grammar's branch probabilities (1/20 per number word, 1/12
 // per command). On the 51 utterances of BenchmarkSpokenAccuracy (17
 // commands, 3 espeak-ng voices and rates): -lw 6.5 (default) 40/51, 4
 // 42/51, 2 43/51, 1 43/51; set for both searches, -lw 2 also slowed the
-// open pass's language model 3.4 times, set here it does not.
-var tunedGrammarOptions = map[string]float64{"-lw": 2}
+// language model 3.4 times.
+var tunedGrammarOptions = map[string]float64{"-lw": 2, "-beam": 1e-60, "-pbeam": 1e-60, "-wbeam": 1e-40}
 
 // Recognizer is a pipeline.Recognizer backed by a PocketSphinx decoder.
 type Recognizer struct {

@@ -98,7 +98,7 @@ func say(tb testing.TB, dir string, i int, text string, args []string) []byte {
 	if out, err := exec.Command("espeak-ng", append(append([]string{"-w", raw}, args...), text)...).CombinedOutput(); err != nil {
 		tb.Fatalf("espeak-ng: %v\n%s", err, out)
 	}
-	if out, err := exec.Command("sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", wav).CombinedOutput(); err != nil {
+	if out, err := exec.Command("sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", wav).CombinedOutput(); err != nil {
 		tb.Fatalf("sox: %v\n%s", err, out)
 	}
 	pcm, err := audio.ReadWAV(wav)
