@@ -111,6 +111,7 @@ type Capture struct {
 	ring   *ring
 	gain   float64       // factor of the samples read
 	frames atomic.Uint64 // periods delivered, for stall detection
+	fill   atomic.Bool   // Read waits until it can fill its buffer (setFill)
 	// seen is frames as last checked by the watcher (or just before the
 	// device was opened); only the watcher touches it once running.
 	seen uint64
@@ -275,7 +276,14 @@ func (c *Capture) Read(ctx context.Context, p []byte) (int, error) {
 			return 0, ErrClosed
 		default:
 		}
-		if n := c.ring.readInto(p); n > 0 {
+		need := uint64(2) // a sample
+		if c.fill.Load() {
+			// At most half the ring, so that waiting cannot overrun it.
+			need = max(2, min(uint64(len(p)), uint64(len(c.ring.buf)/2))&^1)
+		}
+		c.ring.want.Store(need)
+		if c.ring.buffered() >= need {
+			n := c.ring.readInto(p)
 			Scale(p[:n], c.gain)
 			return n, nil
 		}
@@ -288,6 +296,23 @@ func (c *Capture) Read(ctx context.Context, p []byte) (int, error) {
 		}
 	}
 }
+
+// setFill makes Read wait until it can fill its buffer (true; at most half
+// the ring) instead of returning as soon as a device period is there
+// (false, the default). A reader that only keeps the latest audio, as
+// push-to-talk does while the button is up, then wakes once per buffer
+// instead of once per period: each goroutine woken from miniaudio's thread
+// costs the Go scheduler far more than the period's copy. Turning it off
+// hands a waiting Read what is there at once.
+func (c *Capture) setFill(fill bool) {
+	c.fill.Store(fill)
+	if !fill {
+		c.ring.signal() // a waiting Read takes what is there
+	}
+}
+
+// queued is how many bytes a Read could take now.
+func (c *Capture) queued() int { return int(c.ring.buffered()) }
 
 // Overruns is how many device periods were dropped because the reader fell
 // behind.

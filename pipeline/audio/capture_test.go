@@ -333,3 +333,53 @@ func TestCaptureClose(t *testing.T) {
 	h.closed(mic)
 	h.noEvent() // the stop callback fired by closing is no loss
 }
+
+// In fill mode Read waits until it can fill its buffer, whatever is queued
+// before; turning fill mode off hands a waiting Read what is there.
+func TestCaptureFillWaitsForAFullBuffer(t *testing.T) {
+	h := newCaptureHarness(t, CaptureConfig{})
+	mic := h.opened()
+	h.c.setFill(true)
+	periods := make([][]byte, 12)
+	for i := range periods {
+		periods[i] = ramp(160*i, 160)
+	}
+	for _, p := range periods[:5] {
+		mic.deliver(p)
+	}
+	buf := make([]byte, 10*len(periods[0]))
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if n, err := h.c.Read(done, buf); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Read with half its buffer queued and ctx done = %d bytes, %v; want it to wait for the rest (ctx's error)", n, err)
+	}
+
+	type result struct {
+		pcm []byte
+		err error
+	}
+	read := func() <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			n, err := h.c.Read(testContext(t), buf)
+			ch <- result{buf[:n], err}
+		}()
+		return ch
+	}
+	got := read()
+	for _, p := range periods[5:10] {
+		mic.deliver(p)
+	}
+	if r := recv(t, got, "return from Read"); r.err != nil || !bytes.Equal(r.pcm, concat(periods[:10]...)) {
+		t.Fatalf("Read = %d bytes, %v; want the 10 periods delivered", len(r.pcm), r.err)
+	}
+
+	for _, p := range periods[10:] {
+		mic.deliver(p)
+	}
+	got = read() // waits for 8 more periods, or is told to take what is there
+	h.c.setFill(false)
+	if r := recv(t, got, "return from Read after fill mode ended"); r.err != nil || !bytes.Equal(r.pcm, concat(periods[10:]...)) {
+		t.Fatalf("Read = %d bytes, %v; want the 2 periods queued", len(r.pcm), r.err)
+	}
+}

@@ -23,7 +23,10 @@
 // recognizer while the person speaks, so decoding overlaps speech; Up
 // flushes and returns the final result. An utterance reaching MaxUtterance
 // is ended with a MaxLength event. SetMuted discards audio while Hark
-// speaks, so it does not hear itself.
+// speaks, so it does not hear itself. While the button is up and the
+// microphone live, a Capture hands PTT its audio in half-second batches
+// rather than period by period, which keeps an idle Hark's CPU use low;
+// the press takes what the Capture holds at once.
 //
 // Devices are chosen by name (CaptureConfig.Device): an ALSA PCM name as
 // `arecord -L` prints it, or a hw:/plughw: form, is opened as it is on the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,9 +30,15 @@ type pttHarness struct {
 // startPTT starts Run; the test's cleanup stops it.
 func startPTT(t *testing.T, cfg PTTConfig) *pttHarness {
 	t.Helper()
+	return startPTTOver(t, cfg, func(s *pipelinetest.Source) Source { return s })
+}
+
+// startPTTOver starts Run on the source wrap makes of the fake one.
+func startPTTOver(t *testing.T, cfg PTTConfig, wrap func(*pipelinetest.Source) Source) *pttHarness {
+	t.Helper()
 	h := &pttHarness{t: t, ctx: testContext(t), src: pipelinetest.NewSource(), rec: &pipelinetest.Recognizer{}, errc: make(chan error, 1)}
 	cfg.Logger = testLogger(t)
-	h.p = NewPTT(h.src, h.rec, cfg)
+	h.p = NewPTT(wrap(h.src), h.rec, cfg)
 	var ctx context.Context
 	ctx, h.cancel = context.WithCancel(context.Background())
 	go func() { h.errc <- h.p.Run(ctx) }()
@@ -320,5 +327,131 @@ func TestPTTRunOnce(t *testing.T) {
 	h.p.SetMuted(false) // Run is running once this returns
 	if err := h.p.Run(context.Background()); !errors.Is(err, ErrRunning) {
 		t.Errorf("second Run = %v, want ErrRunning", err)
+	}
+}
+
+// batchingFake is the fake source made a batching one: it records what
+// push-to-talk asks of it and reports as queued what the test says.
+type batchingFake struct {
+	*pipelinetest.Source
+	fill atomic.Bool
+	held atomic.Int64 // bytes queued() reports
+}
+
+func (s *batchingFake) setFill(fill bool) { s.fill.Store(fill) }
+func (s *batchingFake) queued() int       { return int(s.held.Load()) }
+
+func startPTTBatching(t *testing.T, cfg PTTConfig) (*pttHarness, *batchingFake) {
+	t.Helper()
+	var fake *batchingFake
+	h := startPTTOver(t, cfg, func(s *pipelinetest.Source) Source {
+		fake = &batchingFake{Source: s}
+		return fake
+	})
+	return h, fake
+}
+
+// A batching source batches exactly while the button is up and the
+// microphone live, and is left as it was found when Run returns.
+func TestPTTLetsSourceBatchOnlyWhileIdle(t *testing.T) {
+	h, src := startPTTBatching(t, PTTConfig{})
+	check := func(when string, want bool) {
+		t.Helper()
+		if got := src.fill.Load(); got != want {
+			t.Errorf("%s: source batching %v, want %v", when, got, want)
+		}
+	}
+	h.p.SetMuted(false) // returns once Run serves requests
+	check("idle", true)
+	h.p.Down()
+	check("button down", false)
+	h.p.SetMuted(true)
+	check("muted while down", false)
+	h.p.SetMuted(false)
+	h.p.Up()
+	check("button up again", true)
+	h.p.SetMuted(true)
+	check("muted", false)
+	h.p.SetMuted(false)
+	check("unmuted", true)
+	h.stop()
+	check("after Run", false)
+}
+
+// What a batching source holds at the press is the newest audio from before
+// it: with the pre-roll kept, no more than PreRoll is fed, the oldest
+// dropped first from the pre-roll and then from what the source hands over.
+func TestPTTPreRollCountsWhatTheSourceHolds(t *testing.T) {
+	tests := []struct {
+		name string
+		held int // ms the source holds at the press
+		keep int // ms of the pre-roll kept
+		skip int // ms of what the source holds dropped
+	}{
+		{"nothing held", 0, 500, 0},
+		{"some held", 100, 400, 0},
+		{"held as much as the pre-roll", 500, 0, 0},
+		{"held more than the pre-roll", 700, 0, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, src := startPTTBatching(t, PTTConfig{PreRoll: 500 * time.Millisecond})
+			idle := ramp(0, ms(1000))
+			h.send(idle)
+			h.sync()
+			held := ramp(ms(1000), ms(tt.held))
+			src.held.Store(int64(len(held)))
+			if err := h.p.Down(); err != nil {
+				t.Fatal(err)
+			}
+			live := ramp(ms(2000), ms(100))
+			h.send(concat(held, live))
+			h.sync()
+			want := concat(idle[len(idle)-2*ms(tt.keep):], held[2*ms(tt.skip):], live)
+			if got := h.rec.Current(); !bytes.Equal(got, want) {
+				t.Fatalf("the recognizer has %d bytes, want %d: the last 500 ms before the press, then live audio", len(got), len(want))
+			}
+		})
+	}
+}
+
+// Push-to-talk over a real Capture (on a fake device): the audio the capture
+// batched while the button was up reaches the recognizer at the press, not
+// once a batch is full, and while the button is down every period does.
+func TestPTTOverCaptureFeedsAtOnceWhileDown(t *testing.T) {
+	devices := newFakeDevices()
+	c, err := newCapture(CaptureConfig{Clock: newFakeClock(), Logger: testLogger(t)}, devices.open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() }) // after Run has returned (cleanups run last first)
+	mic := recv(t, devices.opened, "device opened")
+	h := startPTTOver(t, PTTConfig{PreRoll: 200 * time.Millisecond}, func(*pipelinetest.Source) Source { return c })
+	h.p.SetMuted(false) // returns once Run reads the capture, batching
+	deliver := func(pcm []byte) {
+		for len(pcm) > 0 {
+			mic.deliver(pcm[:320]) // 10 ms periods
+			pcm = pcm[320:]
+		}
+	}
+	idle := ramp(0, ms(400)) // less than a batch: all of it still in the capture
+	deliver(idle)
+	if err := h.p.Down(); err != nil {
+		t.Fatal(err)
+	}
+	preRoll := idle[len(idle)-2*ms(200):]
+	if err := h.rec.WaitAccepted(h.ctx, len(preRoll)); err != nil {
+		t.Fatalf("the audio the capture held at the press did not reach the recognizer: %v", err)
+	}
+	live := ramp(ms(400), ms(10))
+	deliver(live)
+	if err := h.rec.WaitAccepted(h.ctx, len(preRoll)+len(live)); err != nil {
+		t.Fatalf("a period delivered while the button is down did not reach the recognizer: %v", err)
+	}
+	if _, err := h.p.Up(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := h.rec.Utterances(), concat(preRoll, live); len(got) != 1 || !bytes.Equal(got[0], want) {
+		t.Fatalf("the recognizer got %d utterances, want 1 of %d bytes: the last 200 ms before the press, then the period after", len(got), len(want))
 	}
 }

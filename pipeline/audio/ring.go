@@ -11,6 +11,10 @@ type ring struct {
 	written  atomic.Uint64 // total bytes ever written; only the producer stores
 	read     atomic.Uint64 // total bytes ever read; only the consumer stores
 	overruns atomic.Uint64 // chunks dropped because the ring was full
+	// want is how many queued bytes the reader waits for: the producer
+	// signals only once that many are there, so a reader waiting for a
+	// large buffer is not woken for every period. Only the consumer stores.
+	want atomic.Uint64
 	// ready holds a token when data may be available; a buffered channel
 	// of one lets the producer signal without blocking or allocating.
 	ready chan struct{}
@@ -32,13 +36,27 @@ func (r *ring) write(p []byte) bool {
 	off := int(w % size)
 	n := copy(r.buf[off:], p)
 	copy(r.buf, p[n:])
-	r.written.Store(w + uint64(len(p)))
+	w += uint64(len(p))
+	r.written.Store(w)
+	// Stored written, then loaded want: the reader stores want, then loads
+	// written (buffered), so one of the two sees the other's store. (rd may
+	// be stale; that only makes for a needless token.)
+	if w-rd >= r.want.Load() {
+		r.signal()
+	}
+	return true
+}
+
+// signal leaves the reader a token, without blocking.
+func (r *ring) signal() {
 	select {
 	case r.ready <- struct{}{}:
 	default:
 	}
-	return true
 }
+
+// buffered is how many bytes are queued.
+func (r *ring) buffered() uint64 { return r.written.Load() - r.read.Load() }
 
 // readInto moves up to len(p) bytes (a whole number of samples) into p
 // without blocking and returns how many it moved.

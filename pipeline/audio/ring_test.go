@@ -137,3 +137,31 @@ func TestDurationBytes(t *testing.T) {
 		}
 	}
 }
+
+// The producer wakes the reader only once what the reader waits for is
+// queued: a reader filling a large buffer is not woken every period.
+func TestRingSignalsOnceWantIsQueued(t *testing.T) {
+	r := newRing(64)
+	token := func() bool {
+		select {
+		case <-r.ready:
+			return true
+		default:
+			return false
+		}
+	}
+	r.want.Store(8)
+	r.write(make([]byte, 4))
+	if token() {
+		t.Fatal("4 of the 8 bytes wanted queued: the reader was woken")
+	}
+	r.write(make([]byte, 4))
+	if !token() {
+		t.Fatal("the 8 bytes wanted queued: the reader was not woken")
+	}
+	r.want.Store(2) // any audio
+	r.write(make([]byte, 2))
+	if !token() {
+		t.Fatal("waiting for any audio: a write did not wake the reader")
+	}
+}
