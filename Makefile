@@ -29,7 +29,7 @@ export CGO_CPPFLAGS := -I$(CURDIR)/scripts/vosk
 export CGO_LDFLAGS  := -L$(VOSK_LIB) -Wl,-rpath,$(VOSK_LIB)
 
 .PHONY: help setup build demo test vet fmt-check bench test-model model \
-	pi-arm64 pi-armv7 pi-test flash system-test clean
+	pi-arm64 pi-armv7 pi-test flash system-test system-test-arm64 clean
 
 help:
 	@echo "make setup      install packages, Go modules and libvosk (idempotent)"
@@ -39,10 +39,12 @@ help:
 	@echo "make build      bin/hark for this machine"
 	@echo "make pi-arm64   bin/hark-linux-arm64 (Pi 3/4/5, 64-bit OS)"
 	@echo "make pi-armv7   bin/hark-linux-armv7 (Pi 2/3/4, 32-bit OS)"
+	@echo "                (PS=1: with PocketSphinx, from Debian's ARM packages)"
 	@echo "make pi-test    cross-built tests under qemu-user, both arches"
 	@echo "make model      download the real English Vosk model (internet)"
 	@echo "make flash PI=user@host [ARCH=arm64|armv7|amd64] [OFFLINE=1]   install on a Pi"
-	@echo "make system-test  flash into a QEMU guest with real GPIO, ALSA and systemd, and test through them (root, ~15 min)"
+	@echo "make system-test  flash into a QEMU guest with real GPIO, ALSA and systemd, and test through them (root, ~30 min)"
+	@echo "                  then the same on an arm64 guest (system-test-arm64 alone: scenario 9)"
 
 setup:
 	scripts/setup
@@ -88,9 +90,10 @@ pi-arm64 pi-armv7: pi-%:
 	scripts/fetch-libvosk $*
 	@mkdir -p bin/lib-$*
 	cp third_party/vosk/linux-$*/libvosk.so bin/lib-$*/libvosk.so
+	$(if $(filter 1,$(PS)),scripts/setup-cross-pocketsphinx $*)
 	. scripts/cross-env $* && $(GO) build -ldflags '$(GOLDFLAGS)' -o bin/hark-linux-$* ./firmware/cmd/hark
 	@file bin/hark-linux-$* 2>/dev/null || true
-	@readelf -d bin/hark-linux-$* | grep -E 'NEEDED.*libvosk|RUNPATH|RPATH'
+	@readelf -d bin/hark-linux-$* | grep -E 'NEEDED.*(libvosk|libpocketsphinx)|RUNPATH|RPATH'
 	@if [ -f third_party/vosk/linux-$*/STUB ]; then echo "note: linked against the link-only libvosk stub; fetch the real one (scripts/fetch-libvosk $*) before flashing"; fi
 
 pi-test: pi-arm64 pi-armv7
@@ -106,12 +109,22 @@ flash:
 		scripts/flash $(PI) $(or $(ARCH),arm64)
 
 # System tests in a QEMU guest with real systemd, GPIO (gpio-sim) and ALSA
-# (snd-aloop): scripts/rig. Needs root (image build) and about 15-30 min.
+# (snd-aloop): scripts/rig. Needs root (image build) and about 30 min.
+# The arm64 guest (the Pi's architecture; scenario 9) runs after the amd64
+# one, never beside it: both share this machine's two cores.
 system-test:
 	scripts/rig/setup
 	$(MAKE) build test-model
 	scripts/rig/image >/dev/null
 	cd scripts/rig && $(GO) test -tags systemtest -v -count=1 -timeout 40m .
+	$(MAKE) system-test-arm64
+
+# Scenario 9: make flash of the cross-built hark-linux-arm64 (with
+# PocketSphinx: PS=1) into the arm64 guest, then scenarios 1, 2 and 4.
+system-test-arm64:
+	scripts/rig/setup
+	scripts/rig/image arm64 >/dev/null
+	cd scripts/rig && RIG_ARCH=arm64 $(GO) test -tags systemtest -v -count=1 -timeout 40m .
 
 clean:
 	rm -rf bin build
