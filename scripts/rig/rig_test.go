@@ -342,6 +342,34 @@ func TestScenarios(t *testing.T) {
 	t.Run("6_mic_unplugged", scenarioMicUnplugged)
 	t.Run("8_pins", scenarioPins)
 	t.Run("3_latency", scenarioLatency)
+	t.Run("10_loopback_card_tests", scenarioLoopbackTests)
+}
+
+// 10. The audio package's tests that need a real sound card (build tag
+// aloop: capture by the ALSA name from `arecord -L`, gain) run in the
+// guest against its snd-aloop card, with Hark stopped so the card is free.
+func scenarioLoopbackTests(t *testing.T) {
+	needFlash(t)
+	start := time.Now()
+	detail := ""
+	defer func() { report(t, start, detail) }()
+
+	bin := filepath.Join(t.TempDir(), "audio-aloop.test")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "test", "-c", "-tags", "aloop", "-o", bin, "./pipeline/audio/")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the aloop tests: %v\n%s", err, out)
+	}
+	toGuest(t, bin, "/root/audio-aloop.test")
+	defer restartReady(t)
+	out, err := guest(3*time.Minute, "systemctl stop hark && cd /root && ./audio-aloop.test -test.v -test.count=1 -test.timeout=2m")
+	passed := strings.Count(out, "--- PASS")
+	detail = fmt.Sprintf("%d tests and subtests passed in the guest, TestALSALoopbackCapture among them", passed)
+	if err != nil || !strings.Contains(out, "--- PASS: TestALSALoopbackCapture") || strings.Contains(out, "--- FAIL") {
+		t.Fatalf("aloop tests in the guest: %v\n%s", err, tail(out, 40))
+	}
 }
 
 // 1. Fresh flash: the image has no Hark and none of its runtime packages;
