@@ -405,11 +405,7 @@ func (r *Recognizer) Final() (pipeline.Result, error) {
 			return pipeline.Result{}, err
 		}
 	}
-	texts := make([]string, len(res.Words))
-	for i, w := range res.Words {
-		texts[i] = w.Word
-	}
-	res.Text = strings.Join(texts, " ")
+	res.Text = strings.Join(wordsOf(res), " ")
 	return res, nil
 }
 
@@ -421,18 +417,7 @@ func (r *Recognizer) Final() (pipeline.Result, error) {
 func (r *Recognizer) decodeAgain() error {
 	utt := r.first
 	r.warm, r.first = true, nil
-	if err := r.startUtt(); err != nil {
-		return err
-	}
-	for _, s := range [][]int16{r.leadingPad, utt, r.trailingPad} {
-		if err := r.process(s); err != nil {
-			return err
-		}
-	}
-	if C.ps_end_utt(r.ps) < 0 {
-		return errors.New("pocketsphinx: cannot end utterance")
-	}
-	return nil
+	return r.decodePadded(utt)
 }
 
 func (r *Recognizer) words() []pipeline.Word {
@@ -656,6 +641,12 @@ func (r *Recognizer) decodeWith(name string, utt []int16) error {
 	if err := r.setSearch(name); err != nil {
 		return err
 	}
+	return r.decodePadded(utt)
+}
+
+// decodePadded decodes utt as a whole utterance, with the pads around it,
+// in the current search.
+func (r *Recognizer) decodePadded(utt []int16) error {
 	if err := r.startUtt(); err != nil {
 		return err
 	}
