@@ -102,7 +102,7 @@ func (g *Grammar) PhraseList(perCommand, total int) PhraseList {
 	rules := g.rules()
 	e := expander{rules: rules, limit: perCommand}
 	for _, c := range g.Commands {
-		if g.isOpen(c.Body, rules, 0) {
+		if holds(c.Body, Open, rules, 0) {
 			pl.Open = append(pl.Open, c.Name)
 			continue
 		}
@@ -139,7 +139,7 @@ const matchBudget = 100_000
 func (g *Grammar) Contains(words []string, cmds []Command) (command string, ok bool) {
 	m := matcher{rules: g.rules(), words: words}
 	for _, c := range cmds {
-		if !hasWord(c.Body, m.rules, 0) {
+		if !holds(c.Body, Word, m.rules, 0) {
 			continue
 		}
 		for start := range words {
@@ -153,26 +153,7 @@ func (g *Grammar) Contains(words []string, cmds []Command) (command string, ok b
 
 // Anchored reports whether c has a fixed word (all open slots otherwise:
 // it could match anything).
-func (g *Grammar) Anchored(c Command) bool { return hasWord(c.Body, g.rules(), 0) }
-
-func hasWord(n Node, rules map[string]*Rule, depth int) bool {
-	if depth > maxDepth {
-		return false
-	}
-	switch n.Kind {
-	case Word:
-		return true
-	case Ref:
-		r, ok := rules[n.Text]
-		return ok && hasWord(r.Body, rules, depth+1)
-	}
-	for _, it := range n.Items {
-		if hasWord(it, rules, depth+1) {
-			return true
-		}
-	}
-	return false
-}
+func (g *Grammar) Anchored(c Command) bool { return holds(c.Body, Word, g.rules(), 0) }
 
 type matcher struct {
 	rules map[string]*Rule

@@ -185,28 +185,30 @@ func (g *Grammar) rules() map[string]*Rule {
 // IsOpen reports whether n can take any word: it holds an Open node, in
 // itself or in a rule it refers to.
 func (g *Grammar) IsOpen(n Node) bool {
-	return g.isOpen(n, g.rules(), 0)
+	return holds(n, Open, g.rules(), 0)
 }
 
-func (g *Grammar) isOpen(n Node, rules map[string]*Rule, depth int) bool {
+// holds reports whether n holds a node of the kind, in itself or in a rule
+// it refers to.
+func holds(n Node, kind Kind, rules map[string]*Rule, depth int) bool {
 	if depth > maxDepth {
 		return false
 	}
 	switch n.Kind {
-	case Open:
+	case kind:
 		return true
 	case Ref:
 		r, ok := rules[n.Text]
-		return ok && g.isOpen(r.Body, rules, depth+1)
+		return ok && holds(r.Body, kind, rules, depth+1)
 	}
-	return slices.ContainsFunc(n.Items, func(it Node) bool { return g.isOpen(it, rules, depth+1) })
+	return slices.ContainsFunc(n.Items, func(it Node) bool { return holds(it, kind, rules, depth+1) })
 }
 
 // Split returns the commands without open slots and those with.
 func (g *Grammar) Split() (closed, open []Command) {
 	rules := g.rules()
 	for _, c := range g.Commands {
-		if g.isOpen(c.Body, rules, 0) {
+		if holds(c.Body, Open, rules, 0) {
 			open = append(open, c)
 		} else {
 			closed = append(closed, c)
