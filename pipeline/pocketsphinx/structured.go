@@ -54,14 +54,15 @@ func StructuredJSGF(g *grammar.Grammar, lex Lexicon) (*Structured, error) {
 	}
 	var cmds []string
 	var body strings.Builder
+	inJSGF := closed
 	if len(b.free) > 0 {
 		// The open ones too, in their order; but not one of open slots
 		// alone, which the filler would let match anything.
-		closed = slices.DeleteFunc(slices.Clone(g.Commands), func(c grammar.Command) bool {
+		inJSGF = slices.DeleteFunc(slices.Clone(g.Commands), func(c grammar.Command) bool {
 			return g.IsOpen(c.Body) && !g.Anchored(c)
 		})
 	}
-	for _, c := range closed {
+	for _, c := range inJSGF {
 		b.dropped = nil
 		n, st := b.prune(c.Body, 0)
 		if st != kept {
