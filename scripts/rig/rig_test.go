@@ -567,24 +567,15 @@ func scenarioPressAndSpeak(t *testing.T, engine string) {
 	// a press says nothing about recognition: on the emulated guest it is
 	// pressed again (at most twice more), and the result line names it.
 	// amd64 never presses again; a wrong transcript without drops fails.
-	attempts := 1
-	if slow > 1 {
-		attempts = 3
-	}
 	var r pressResult
-	var retried []string
-	for i := 1; ; i++ {
+	retried := pressAgainOnDrops(func() (string, bool) {
 		r = press(t, wav, int(scaled(10*time.Second).Seconds()))
-		n := droppedPeriods(r.journal)
-		if n == 0 || heard.MatchString(r.journal) || i == attempts {
-			break
-		}
-		retried = append(retried, fmt.Sprintf("press %d: %d periods dropped, heard %q", i, n, field(firstLine(r.journal, "msg=utterance"), "text")))
-	}
+		return r.journal, heard.MatchString(r.journal)
+	})
 	on, rms, dur := signal(r.answer)
 	detail = fmt.Sprintf("led=%s answer %.2fs rms %.0f; %s", r.ledDuring, dur, rms, firstLine(r.journal, "utterance"))
-	if len(retried) > 0 {
-		detail = "RETRIED (" + strings.Join(retried, "; ") + "); " + detail
+	if retried != "" {
+		detail = retried + detail
 		t.Log(detail)
 	}
 	if n := droppedPeriods(r.journal); n > 0 {
@@ -602,6 +593,31 @@ func scenarioPressAndSpeak(t *testing.T, engine string) {
 	if !on || dur < 0.5 || dur > 8 || rms < 200 {
 		t.Errorf("answer on the loopback: signal=%v %.2f s rms %.0f; want speech of 0.5-8 s", on, dur, rms)
 	}
+}
+
+// pressAgainOnDrops runs press, which returns the turn's journal and
+// whether Hark heard what was said; on the emulated guest (slow > 1) it
+// presses again, at most twice more, when Hark did not hear it and logged
+// dropped capture periods. It returns "" or a "RETRIED (…); " note for
+// the result line.
+func pressAgainOnDrops(press func() (journal string, heard bool)) string {
+	attempts := 1
+	if slow > 1 {
+		attempts = 3
+	}
+	var retried []string
+	for i := 1; ; i++ {
+		j, heard := press()
+		n := droppedPeriods(j)
+		if n == 0 || heard || i == attempts {
+			break
+		}
+		retried = append(retried, fmt.Sprintf("press %d: %d periods dropped, heard %q", i, n, field(firstLine(j, "msg=utterance"), "text")))
+	}
+	if len(retried) == 0 {
+		return ""
+	}
+	return "RETRIED (" + strings.Join(retried, "; ") + "); "
 }
 
 // droppedPeriods adds up Hark's "N periods dropped" capture warnings.
@@ -671,12 +687,8 @@ func scenarioWatchdog(t *testing.T) {
 		// Pressed again like scenario 2 when the emulated guest dropped
 		// capture periods and did not hear the phrase.
 		window := int(scaled(6 * time.Second).Seconds())
-		attempts := 1
-		if slow > 1 {
-			attempts = 3
-		}
 		var out, j string
-		for i := 1; ; i++ {
+		partA += pressAgainOnDrops(func() (string, bool) {
 			since := guestNow(t)
 			out = mustGuest(t, scaled(60*time.Second), fmt.Sprintf(`set -e
 G=/run/pi-gpio
@@ -691,12 +703,8 @@ echo "samples=$s"`, window))
 				j = journal(t, since)
 				return strings.Contains(j, "msg=utterance")
 			})
-			n := droppedPeriods(j)
-			if n == 0 || strings.Contains(j, "debug_block_loop") || i == attempts {
-				break
-			}
-			partA += fmt.Sprintf("RETRIED (press %d: %d periods dropped, heard %q) ", i, n, field(firstLine(j, "msg=utterance"), "text"))
-		}
+			return j, strings.Contains(j, "debug_block_loop")
+		})
 		blinks := strings.Count(out, "01")
 		partA += fmt.Sprintf("%d rising edges", blinks)
 		if blinks < 3 || !strings.Contains(j, "watchdog: main loop blocked") || !strings.Contains(j, "debug_block_loop") {
