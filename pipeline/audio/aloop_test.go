@@ -5,11 +5,14 @@ package audio
 import (
 	"bytes"
 	"encoding/binary"
+	"log/slog"
 	"math"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // These tests need the ALSA loopback card (the kernel module snd-aloop),
@@ -99,5 +102,35 @@ func TestALSALoopbackCapture(t *testing.T) {
 				t.Errorf("the tone arrived with a peak of %v, want %v (%v at %v dB)", top, want, peak, tt.gain)
 			}
 		})
+	}
+}
+
+// A real ALSA overrun: the capture callback is held for half a second, the
+// card's buffer fills, miniaudio reads EPIPE and restarts the device, and
+// the log says at warning level that audio was lost.
+func TestALSAOverrunIsLogged(t *testing.T) {
+	needLoopback(t)
+	var out logLines
+	logger := slog.New(slog.NewTextHandler(&out, nil))
+	ac, err := initContext("alsa", logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ac.free()
+	ac.alsaName = true
+	var once sync.Once
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1")(func([]byte) {
+		once.Do(func() { time.Sleep(500 * time.Millisecond) })
+	}, func(error) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "capture device overran") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no overrun logged 5 s after holding the capture for 0.5 s; log:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

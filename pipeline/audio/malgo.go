@@ -57,20 +57,38 @@ func initContext(backend string, logger *slog.Logger) (*audioContext, error) {
 	if backend != "" {
 		names = []string{backend}
 	}
-	logProc := func(msg string) { logger.Debug("miniaudio", "msg", strings.TrimSpace(msg)) }
 	var errs []error
 	for _, name := range names {
 		id, err := backendID(name)
 		if err != nil {
 			return nil, err
 		}
-		ctx, err := malgo.InitContext([]malgo.Backend{id}, malgo.ContextConfig{}, logProc)
+		ctx, err := malgo.InitContext([]malgo.Backend{id}, malgo.ContextConfig{}, miniaudioLog(logger))
 		if err == nil {
 			return &audioContext{AllocatedContext: ctx, backend: name, log: logger}, nil
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", name, err))
 	}
 	return nil, fmt.Errorf("no audio backend available: %w", errors.Join(errs...))
+}
+
+// miniaudioLog passes miniaudio's messages to logger at debug level, but
+// for the ALSA backend's over- and underruns, which it reports only at its
+// debug level: audio was lost in the device itself (the system was too busy
+// to read or fill its buffer in time), the capture's own overrun count does
+// not see it, and a misheard command may be the only other sign.
+func miniaudioLog(logger *slog.Logger) func(string) {
+	return func(msg string) {
+		msg = strings.TrimSpace(msg)
+		switch {
+		case strings.HasPrefix(msg, "EPIPE (read)"):
+			logger.Warn("audio: the capture device overran (the system was too busy to read it in time): audio lost")
+		case strings.HasPrefix(msg, "EPIPE (write)"):
+			logger.Warn("audio: the playback device underran (the system was too busy to fill it in time): a gap in the answer")
+		default:
+			logger.Debug("miniaudio", "msg", msg)
+		}
+	}
 }
 
 func (c *audioContext) free() {
@@ -292,8 +310,7 @@ type Output struct {
 func NewOutput(backend, device string, logger *slog.Logger) (*Output, error) {
 	logger = orDiscard(logger)
 	if backend == "" && device == "" {
-		logProc := func(msg string) { logger.Debug("miniaudio", "msg", strings.TrimSpace(msg)) }
-		ctx, err := malgo.InitContext(nil, malgo.ContextConfig{}, logProc)
+		ctx, err := malgo.InitContext(nil, malgo.ContextConfig{}, miniaudioLog(logger))
 		if err != nil {
 			return nil, fmt.Errorf("no audio backend available: %w", err)
 		}
