@@ -3,6 +3,7 @@ package speech
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,9 @@ func TestCommandPlayerCancel(t *testing.T) {
 	go func() {
 		f, err := os.Open(fifo) // blocks until the player is up
 		if err == nil {
+			// Read its "up" to the end: closing before the shell wrote it
+			// would kill the shell with SIGPIPE, not the cancel.
+			_, err = io.ReadAll(f)
 			f.Close()
 		}
 		up <- err
