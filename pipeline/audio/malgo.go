@@ -243,17 +243,6 @@ func (d *malgoDevice) Close() error {
 	return nil
 }
 
-// The capture device's buffer: capturePeriods periods of capturePeriod ms.
-// Audio arrives a period at a time whatever the count, so more periods
-// add no latency, only room: with miniaudio's default of 3 (30 ms) a
-// reader thread held up for longer overran the device and lost speech
-// (the emulated guests of the system-test rig did, mid-command); 20 hold
-// 200 ms.
-const (
-	capturePeriod  = 10
-	capturePeriods = 20
-)
-
 // opener returns an opener of the configured capture device at 16 kHz mono
 // S16LE; miniaudio converts when the device offers other formats.
 func (c *audioContext) opener(want string) opener {
@@ -266,7 +255,6 @@ func (c *audioContext) opener(want string) opener {
 		cfg.Capture.Format = malgo.FormatS16
 		cfg.Capture.Channels = 1
 		cfg.SampleRate = pipeline.SampleRate
-		cfg.PeriodSizeInMilliseconds, cfg.Periods = capturePeriod, capturePeriods
 		d := &malgoDevice{}
 		if id != nil {
 			d.pin.Pin(id)
