@@ -535,11 +535,7 @@ func press(t *testing.T, wav string, recordSecs int) pressResult {
 	if i := strings.LastIndex(out, "led="); i >= 0 {
 		r.ledDuring = strings.TrimSpace(out[i+4:])
 	}
-	for _, l := range strings.Split(out, "\n") {
-		if m, ok := strings.CutPrefix(l, "aplay: "); ok {
-			r.aplay += m + "; "
-		}
-	}
+	r.aplay = aplaySaid(out)
 	local := filepath.Join(t.TempDir(), "answer.wav")
 	fromGuest(t, "/tmp/answer.wav", local)
 	r.answer = readWAV(t, local)
@@ -603,6 +599,18 @@ func scenarioPressAndSpeak(t *testing.T, engine string) {
 	if !on || dur < 0.5 || dur > 8 || rms < 200 {
 		t.Errorf("answer on the loopback: signal=%v %.2f s rms %.0f; want speech of 0.5-8 s", on, dur, rms)
 	}
+}
+
+// aplaySaid is what aplay said in a guest script's output, whose lines
+// from aplay the script prefixed with "aplay: ".
+func aplaySaid(out string) string {
+	var said string
+	for _, l := range strings.Split(out, "\n") {
+		if m, ok := strings.CutPrefix(l, "aplay: "); ok {
+			said += m + "; "
+		}
+	}
+	return said
 }
 
 // pressAgainIfMisheard runs press, which returns the turn's journal, what
@@ -725,7 +733,7 @@ echo "samples=$s"`, window))
 				j = journal(t, since)
 				return strings.Contains(j, "msg=utterance")
 			})
-			return j, out, strings.Contains(j, "debug_block_loop")
+			return j, aplaySaid(out), strings.Contains(j, "debug_block_loop")
 		})
 		_, samples, _ := strings.Cut(out, "samples=")
 		blinks := strings.Count(samples, "01")
