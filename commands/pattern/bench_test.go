@@ -109,3 +109,32 @@ func BenchmarkMatch200Regexp(b *testing.B) {
 		matchAllRegexp(rxs, benchUtterance)
 	}
 }
+
+// longPattern returns a pattern of at least size bytes made of ordinary
+// pieces: words, alternatives, optional groups, repetitions, wildcards and
+// parameters, ending in an open slot.
+func longPattern(size int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, "turn (on|off) the (big|small)? {very} $room%d:Word light * ", i)
+	}
+	b.WriteString("**")
+	return b.String()
+}
+
+// BenchmarkCompileLong compiles long patterns: the time per op should grow
+// in step with the size (4x from 64 KiB to 256 KiB), not with its square.
+func BenchmarkCompileLong(b *testing.B) {
+	types := NewTypes()
+	for _, size := range []int{64 << 10, 256 << 10} {
+		src := longPattern(size)
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				if _, err := Compile(src, types); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
