@@ -279,9 +279,9 @@ func (d *devices) button(ctx context.Context, a *assistant.Assistant, log *slog.
 	for e := range d.btn.Events() { // closed when Run returns
 		switch e.Kind {
 		case button.Down:
-			a.Send(assistant.Input{Kind: assistant.Pressed})
+			a.Send(assistant.Input{Kind: assistant.Pressed, At: e.At})
 		case button.Up:
-			a.Send(assistant.Input{Kind: assistant.Released})
+			a.Send(assistant.Input{Kind: assistant.Released, At: e.At})
 		case button.LongPress:
 			a.Send(assistant.Input{Kind: assistant.LongPressed})
 		}

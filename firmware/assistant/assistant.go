@@ -22,7 +22,8 @@ import (
 // Listener is push-to-talk audio into a recognizer; *audio.PTT is one.
 type Listener interface {
 	Down() error
-	Up() (pipeline.Result, error)
+	// Up ends the utterance released at the edge at (zero: now).
+	Up(at time.Time) (pipeline.Result, error)
 	SetMuted(muted bool) error
 	SetGrammar(g *grammar.Grammar) error // nil: open decoding
 }
@@ -354,16 +355,16 @@ func (a *Assistant) do(f Effect) {
 		if a.stats != nil {
 			a.stats.turn, a.stats.released, a.stats.capture = f.Turn, true, now.Sub(a.stats.pressed)
 		}
-		turn := f.Turn
+		turn, at := f.Turn, f.At
 		a.audio(func() {
 			start := a.clock.Now()
-			res, err := a.listener.Up()
+			res, err := a.listener.Up(at)
 			decode := a.clock.Since(start)
 			a.post("transcript", func() { a.heard(turn, res.Text, err, decode) })
 		})
 	case DiscardListening:
 		a.stats = nil
-		a.audio(func() { _, _ = a.listener.Up() })
+		a.audio(func() { _, _ = a.listener.Up(time.Time{}) })
 	case CancelTurn:
 		if r := a.turns[f.Turn]; r != nil {
 			r.cancelled = true

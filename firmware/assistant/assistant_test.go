@@ -30,6 +30,7 @@ type fakeListener struct {
 	grammars []*grammar.Grammar
 	gate     chan struct{} // if set, Up waits for it to close
 	onDown   func()        // if set, called by Down, as push-to-talk calls OnEvent
+	edges    []time.Time   // the release edges Up was given
 }
 
 // holdUps makes Up wait until the returned channel is closed.
@@ -57,8 +58,9 @@ func (l *fakeListener) Down() error {
 	return nil
 }
 
-func (l *fakeListener) Up() (pipeline.Result, error) {
+func (l *fakeListener) Up(at time.Time) (pipeline.Result, error) {
 	l.mu.Lock()
+	l.edges = append(l.edges, at)
 	gate := l.gate
 	l.mu.Unlock()
 	if gate != nil {
@@ -345,5 +347,21 @@ func TestRunWaitsForSpeech(t *testing.T) {
 	}
 	if !speaker.returned.Load() {
 		t.Error("Run returned while the speaker was still speaking")
+	}
+}
+
+// The release edge reaches the listener, so that push-to-talk decodes the
+// audio captured up to it rather than up to when the loop got round to it.
+func TestReleaseEdgeReachesListener(t *testing.T) {
+	h := newHarness(t, nil)
+	edge := noon.Add(-40 * time.Millisecond) // the loop sees it later
+	h.listener.say("")
+	h.a.Send(Input{Kind: Pressed, At: noon.Add(-2 * time.Second)})
+	h.a.Send(Input{Kind: Released, At: edge})
+	h.untilRest()
+	h.listener.mu.Lock()
+	defer h.listener.mu.Unlock()
+	if !slices.Equal(h.listener.edges, []time.Time{edge}) {
+		t.Errorf("Up got release edges %v, want [%v]", h.listener.edges, edge)
 	}
 }

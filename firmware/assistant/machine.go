@@ -1,6 +1,9 @@
 package assistant
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // State is what the assistant is doing; the LED shows it.
 type State int
@@ -64,6 +67,10 @@ type Input struct {
 	Text string
 	Turn int // for Answered, TurnDone, Failure
 	ID   int // for Spoken; for ErrorShown, the ClearErrorLater's
+	// At is when the button's edge was seen, for Pressed and Released
+	// (zero: when handled). The utterance takes the audio captured up to
+	// its release edge, however late the microphone delivers it.
+	At time.Time
 }
 
 // EffectKind says what the Machine wants done.
@@ -93,9 +100,10 @@ func (k EffectKind) String() string {
 // Effect is one output of the Machine.
 type Effect struct {
 	Kind EffectKind
-	Text string // Speak, Dispatch
-	Turn int    // FinishListening, CancelTurn, Dispatch
-	ID   int    // Speak, ClearErrorLater
+	Text string    // Speak, Dispatch
+	Turn int       // FinishListening, CancelTurn, Dispatch
+	ID   int       // Speak, ClearErrorLater
+	At   time.Time // FinishListening: the release edge
 }
 
 // Machine is the assistant's state machine: idle → listening (press) →
@@ -148,7 +156,7 @@ func (m *Machine) Handle(e Input) []Effect {
 		}
 		m.turn++
 		m.active = true
-		return m.settle([]Effect{{Kind: FinishListening, Turn: m.turn}})
+		return m.settle([]Effect{{Kind: FinishListening, Turn: m.turn, At: e.At}})
 	case LongPressed:
 		switch m.state {
 		case Listening:

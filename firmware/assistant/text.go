@@ -118,7 +118,7 @@ func (l *typedListener) queue(text string) {
 
 func (l *typedListener) Down() error { return nil }
 
-func (l *typedListener) Up() (pipeline.Result, error) {
+func (l *typedListener) Up(time.Time) (pipeline.Result, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.texts) == 0 {

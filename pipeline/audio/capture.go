@@ -111,7 +111,11 @@ type Capture struct {
 	ring   *ring
 	gain   float64       // factor of the samples read
 	frames atomic.Uint64 // periods delivered, for stall detection
-	fill   atomic.Bool   // Read waits until it can fill its buffer (setFill)
+	// lastAt is when the newest period was delivered, as time since base:
+	// a period's last sample was captured just before its callback.
+	base   time.Time
+	lastAt atomic.Int64
+	fill   atomic.Bool // Read waits until it can fill its buffer (setFill)
 	// seen is frames as last checked by the watcher (or just before the
 	// device was opened); only the watcher touches it once running.
 	seen uint64
@@ -135,6 +139,7 @@ func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
 		cfg:    cfg,
 		open:   open,
 		ring:   newRing(durationBytes(cfg.Buffer)),
+		base:   cfg.Clock.Now(),
 		gain:   DecibelFactor(cfg.Gain),
 		failed: make(chan failure, 1),
 		done:   make(chan struct{}),
@@ -147,10 +152,24 @@ func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
 	return c, nil
 }
 
-// onData is the device callback: it copies into the ring and counts.
+// onData is the device callback: it copies into the ring, counts, and
+// notes the time (after the ring's written count: see Captured).
 func (c *Capture) onData(pcm []byte) {
 	c.frames.Add(1)
 	c.ring.write(pcm)
+	c.lastAt.Store(int64(c.cfg.Clock.Now().Sub(c.base)))
+}
+
+var _ TimedSource = (*Capture)(nil)
+
+// Captured implements TimedSource: the newest period was captured by the
+// time of its callback, and what Read left in the ring before it. Loading
+// the time before the count errs, when a period lands in between, towards
+// an earlier time: push-to-talk then waits a period longer, never less.
+func (c *Capture) Captured() time.Time {
+	at := time.Duration(c.lastAt.Load())
+	queued := int(c.ring.buffered())
+	return c.base.Add(at - bytesDuration(queued))
 }
 
 // reopen opens the device and makes it current.

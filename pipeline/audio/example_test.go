@@ -87,7 +87,7 @@ func ExamplePTT() {
 		fmt.Println(err)
 		return
 	}
-	res, err := ptt.Up()
+	res, err := ptt.Up(time.Time{})
 	fmt.Println(res.Text, err)
 	// Output: you spoke 0.3 s <nil>
 }

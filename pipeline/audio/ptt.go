@@ -23,6 +23,19 @@ type PTTConfig struct {
 	// MaxUtterance ends an utterance that runs this long, with a MaxLength
 	// event. Default 10 s.
 	MaxUtterance time.Duration
+	// Tail is how long Up goes on listening past the release edge while
+	// speech is still going on there: a person often lets go while saying
+	// the last word. It ends early at a pause, and is not taken when the
+	// release falls in silence. Default 300 ms; negative means none. Only
+	// a TimedSource has a tail.
+	Tail time.Duration
+	// MaxLate bounds how long Up waits for a TimedSource to deliver the
+	// audio captured up to the release (and the tail): a device that
+	// stalls costs at most this. Default 1 s.
+	MaxLate time.Duration
+	// Clock times MaxLate; default the system clock. A TimedSource's
+	// capture times and Up's release edge are on the same clock.
+	Clock Clock
 	// OnEvent receives MaxLength events from Run's goroutine. It must not
 	// block for long.
 	OnEvent func(Event)
@@ -69,6 +82,7 @@ type batchingSource interface {
 type PTT struct {
 	src   Source
 	batch batchingSource // src, if it batches; else nil
+	timed TimedSource    // src, if it says when its audio was captured; else nil
 	rec   pipeline.Recognizer
 	cfg   PTTConfig
 
@@ -86,6 +100,17 @@ type PTT struct {
 	fed    int             // bytes fed into the current utterance
 	result pipeline.Result // the result of an utterance that is over
 	err    error           // the first error of the current utterance
+	voice  voiceTracker    // when speech was last heard (TimedSource only)
+	ending *ending         // an Up waiting for the audio up to its release
+}
+
+// ending is an Up waiting for the source to deliver the audio captured up
+// to the release edge, and then for the tail.
+type ending struct {
+	at      time.Time // the release edge
+	reply   chan response
+	timeout <-chan time.Time // MaxLate
+	tailing bool             // speech went on at the release: listening on
 }
 
 // NewPTT returns a push-to-talk gate from src into rec; start it with Run.
@@ -99,14 +124,28 @@ func NewPTT(src Source, rec pipeline.Recognizer, cfg PTTConfig) *PTT {
 	if cfg.MaxUtterance <= 0 {
 		cfg.MaxUtterance = 10 * time.Second
 	}
+	switch {
+	case cfg.Tail == 0:
+		cfg.Tail = 300 * time.Millisecond
+	case cfg.Tail < 0:
+		cfg.Tail = 0
+	}
+	if cfg.MaxLate <= 0 {
+		cfg.MaxLate = time.Second
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = systemClock{}
+	}
 	if cfg.OnEvent == nil {
 		cfg.OnEvent = func(Event) {}
 	}
 	cfg.Logger = orDiscard(cfg.Logger)
 	batch, _ := src.(batchingSource)
+	timed, _ := src.(TimedSource)
 	return &PTT{
 		src:     src,
 		batch:   batch,
+		timed:   timed,
 		rec:     rec,
 		cfg:     cfg,
 		ctl:     make(chan request),
@@ -129,6 +168,7 @@ const (
 type request struct {
 	kind    requestKind
 	grammar *grammar.Grammar
+	at      time.Time // reqUp: the release edge
 	reply   chan response
 }
 
@@ -142,6 +182,7 @@ type response struct {
 type chunk struct {
 	data []byte
 	n    int
+	end  time.Time // when its last sample was captured (TimedSource)
 	err  error
 }
 
@@ -168,19 +209,42 @@ func (p *PTT) Run(ctx context.Context) error {
 		<-readerDone
 	}()
 
+	defer func() {
+		if p.ending != nil {
+			p.finishUp()
+		}
+	}()
 	for {
+		// While an Up waits for the end of its audio, other requests
+		// wait: they were made after the release.
+		ctl, timeout := p.ctl, (<-chan time.Time)(nil)
+		if p.ending != nil {
+			ctl, timeout = nil, p.ending.timeout
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case c := <-full:
-			if err := p.take(c, free); err != nil {
-				if err != io.EOF {
-					return err
-				}
-				full = nil // the source is exhausted; keep serving requests
+			err := p.take(c, free)
+			if err != nil {
+				full = nil // the source is exhausted or failed: no more audio comes
 			}
-		case r := <-p.ctl:
-			r.reply <- p.serve(r, full, free)
+			if p.ending != nil && (err != nil || p.settled()) {
+				p.finishUp()
+			}
+			if err != nil && err != io.EOF {
+				return err
+			}
+		case r := <-ctl:
+			if r.kind == reqUp {
+				p.up(r, full, free)
+				continue
+			}
+			r.reply <- p.serve(r)
+		case <-timeout:
+			p.cfg.Logger.Warn("audio: the microphone did not deliver the audio up to the release in time; decoding what came",
+				"waited", p.cfg.MaxLate, "late_by", p.ending.at.Sub(p.voice.now))
+			p.finishUp()
 		}
 	}
 }
@@ -197,6 +261,9 @@ func (p *PTT) read(ctx context.Context, free chan *chunk, full chan<- *chunk, do
 			return
 		}
 		c.n, c.err = p.src.Read(ctx, c.data)
+		if p.timed != nil {
+			c.end = p.timed.Captured()
+		}
 		select {
 		case full <- c:
 		case <-ctx.Done():
@@ -211,6 +278,9 @@ func (p *PTT) read(ctx context.Context, free chan *chunk, full chan<- *chunk, do
 // take handles one chunk from the reader and returns it to the free list.
 // It returns the source's error, if the chunk carries one.
 func (p *PTT) take(c *chunk, free chan<- *chunk) error {
+	if p.timed != nil && c.n > 0 {
+		p.voice.observe(c.data[:c.n], c.end)
+	}
 	p.audio(c.data[:c.n])
 	err := c.err
 	free <- c
@@ -264,7 +334,7 @@ func (p *PTT) feed(pcm []byte) {
 }
 
 // serve handles one request on Run's goroutine.
-func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) response {
+func (p *PTT) serve(r request) response {
 	switch r.kind {
 	case reqDown:
 		if p.active {
@@ -288,23 +358,6 @@ func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) response 
 		p.feed(newer)
 		p.pre.reset()
 		return response{}
-	case reqUp:
-		if !p.active {
-			return response{err: ErrNotListening}
-		}
-		p.drain(full, free)
-		p.active, p.skip = false, 0
-		p.batchIfIdle()
-		if !p.over && p.err == nil {
-			p.result, p.err = p.rec.Final()
-		}
-		if p.err != nil {
-			if err := p.rec.Reset(); err != nil {
-				p.cfg.Logger.Warn("resetting recognizer", "err", err)
-			}
-			return response{err: p.err}
-		}
-		return response{result: p.result}
 	case reqMute:
 		p.muted = true
 		p.pre.reset()
@@ -320,6 +373,66 @@ func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) response 
 	panic(fmt.Sprintf("audio: unknown request %d", r.kind))
 }
 
+// up starts ending the utterance for an Up request: it takes the audio the
+// reader has already handed over and, from a TimedSource, waits for the
+// audio captured up to the release edge and the tail (Run's loop goes on
+// taking audio meanwhile; settled says when it has come).
+func (p *PTT) up(r request, full <-chan *chunk, free chan<- *chunk) {
+	if !p.active {
+		r.reply <- response{err: ErrNotListening}
+		return
+	}
+	live := p.drain(full, free)
+	at := r.at
+	if at.IsZero() {
+		at = p.cfg.Clock.Now()
+	}
+	p.ending = &ending{at: at, reply: r.reply}
+	if !live || full == nil || p.settled() {
+		p.finishUp()
+		return
+	}
+	p.ending.timeout = p.cfg.Clock.After(p.cfg.MaxLate)
+}
+
+// settled reports whether the ending utterance has all its audio: what was
+// captured up to the release edge and, if speech was going on there, the
+// tail, which a pause ends early.
+func (p *PTT) settled() bool {
+	e := p.ending
+	switch {
+	case p.over || p.err != nil || p.timed == nil:
+		return true
+	case p.voice.now.Before(e.at):
+		return false
+	case p.cfg.Tail == 0:
+		return true
+	case !e.tailing && e.at.Sub(p.voice.last) >= pause:
+		return true // released in silence
+	}
+	e.tailing = true
+	return !p.voice.now.Before(e.at.Add(p.cfg.Tail)) || p.voice.now.Sub(p.voice.last) >= pause
+}
+
+// finishUp ends the utterance and answers the Up waiting for it.
+func (p *PTT) finishUp() {
+	reply := p.ending.reply
+	p.ending = nil
+	p.active, p.skip = false, 0
+	p.batchIfIdle()
+	if !p.over && p.err == nil {
+		p.result, p.err = p.rec.Final()
+	}
+	if p.err != nil {
+		if err := p.rec.Reset(); err != nil {
+			p.cfg.Logger.Warn("resetting recognizer", "err", err)
+		}
+		reply <- response{err: p.err}
+		return
+	}
+	reply <- response{result: p.result}
+}
+
 // batchIfIdle has a batching source batch while the button is up and the
 // microphone is live (see batchingSource).
 func (p *PTT) batchIfIdle() { p.setFill(!p.active && !p.muted) }
@@ -332,15 +445,16 @@ func (p *PTT) setFill(fill bool) {
 
 // drain feeds audio the reader has already handed over, so the end of the
 // speech is not cut.
-func (p *PTT) drain(full <-chan *chunk, free chan<- *chunk) {
+// It reports false when the source has ended or failed.
+func (p *PTT) drain(full <-chan *chunk, free chan<- *chunk) bool {
 	for {
 		select {
 		case c := <-full:
 			if err := p.take(c, free); err != nil {
-				return
+				return false
 			}
 		default:
-			return
+			return true
 		}
 	}
 }
@@ -360,11 +474,15 @@ func (p *PTT) do(r request) response {
 // running and fails with ErrNotRunning once Run has returned.
 func (p *PTT) Down() error { return p.do(request{kind: reqDown}).err }
 
-// Up ends the utterance and returns the recognizer's final result. After a
-// MaxLength event it returns the result taken at the maximum length. Up
-// without Down fails with ErrNotListening.
-func (p *PTT) Up() (pipeline.Result, error) {
-	r := p.do(request{kind: reqUp})
+// Up ends the utterance released at the edge at (zero: now) and returns
+// the recognizer's final result. Everything captured up to the edge is
+// decoded: from a TimedSource Up waits (at most MaxLate) for that audio,
+// and for the tail when speech was going on at the edge; from another
+// source it decodes what the source has delivered. After a MaxLength event
+// it returns the result taken at the maximum length. Up without Down fails
+// with ErrNotListening.
+func (p *PTT) Up(at time.Time) (pipeline.Result, error) {
+	r := p.do(request{kind: reqUp, at: at})
 	return r.result, r.err
 }
 

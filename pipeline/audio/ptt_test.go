@@ -104,7 +104,7 @@ func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 			if got := h.rec.Current(); !bytes.Equal(got, want) {
 				t.Fatalf("before Up the recognizer has %d bytes, want %d: pre-roll then live", len(got), len(want))
 			}
-			res, err := h.p.Up()
+			res, err := h.p.Up(time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 
 func TestPTTGating(t *testing.T) {
 	h := startPTT(t, PTTConfig{PreRoll: -1})
-	if _, err := h.p.Up(); !errors.Is(err, ErrNotListening) {
+	if _, err := h.p.Up(time.Time{}); !errors.Is(err, ErrNotListening) {
 		t.Errorf("Up before Down: err = %v, want ErrNotListening", err)
 	}
 	texts := []string{"first", "second", "third"}
@@ -134,7 +134,7 @@ func TestPTTGating(t *testing.T) {
 		speech := ramp(1000*i+500, ms(70))
 		h.send(speech)
 		h.sync()
-		res, err := h.p.Up()
+		res, err := h.p.Up(time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestPTTMaxLength(t *testing.T) {
 	default:
 		t.Fatal("no MaxLength event once the utterance passed the maximum")
 	}
-	res, err := h.p.Up()
+	res, err := h.p.Up(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestPTTMaxLength(t *testing.T) {
 	h.sync()
 	h.p.Down()
 	h.sync()
-	if res, _ := h.p.Up(); res.Text != "next" {
+	if res, _ := h.p.Up(time.Time{}); res.Text != "next" {
 		t.Errorf("next utterance: Up() = %q, want %q", res.Text, "next")
 	}
 	if got := h.rec.Utterances(); len(got) != 2 || !bytes.Equal(got[1], next) {
@@ -237,7 +237,7 @@ func TestPTTMute(t *testing.T) {
 	h.p.SetMuted(false)
 	h.send(f)
 	h.sync()
-	if _, err := h.p.Up(); err != nil {
+	if _, err := h.p.Up(time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	want := concat(c, d, f)
@@ -264,7 +264,7 @@ func TestPTTRecognizerErrorEndsUtterance(t *testing.T) {
 	h.p.Down()
 	h.send(ramp(0, ms(20)))
 	h.sync()
-	if _, err := h.p.Up(); !errors.Is(err, boom) || !strings.Contains(err.Error(), "recognizer") {
+	if _, err := h.p.Up(time.Time{}); !errors.Is(err, boom) || !strings.Contains(err.Error(), "recognizer") {
 		t.Fatalf("Up() err = %v, want the recognizer's error", err)
 	}
 	if n := h.rec.Resets(); n != 1 {
@@ -276,7 +276,7 @@ func TestPTTRecognizerErrorEndsUtterance(t *testing.T) {
 	h.p.Down()
 	h.send(ramp(0, ms(20)))
 	h.sync()
-	if res, err := h.p.Up(); err != nil || res.Text != "recovered" {
+	if res, err := h.p.Up(time.Time{}); err != nil || res.Text != "recovered" {
 		t.Errorf("next utterance: Up() = %q, %v", res.Text, err)
 	}
 	if got := h.rec.Utterances(); len(got) != 1 || len(got[0]) != 2*ms(20) {
@@ -293,7 +293,7 @@ func TestPTTSourceEnd(t *testing.T) {
 		h.sync()
 		h.src.End(nil)
 		h.p.Down()
-		res, err := h.p.Up()
+		res, err := h.p.Up(time.Time{})
 		if err != nil || res.Text != "pre-roll" {
 			t.Errorf("Up() after the source ended = %q, %v; want the pre-roll's result", res.Text, err)
 		}
@@ -316,7 +316,7 @@ func TestPTTSourceEnd(t *testing.T) {
 		if err := recv(t, errc, "return from Run"); err == nil || !strings.Contains(err.Error(), "usb gone") {
 			t.Errorf("Run() = %v, want the source's error", err)
 		}
-		if _, err := p.Up(); !errors.Is(err, ErrNotRunning) {
+		if _, err := p.Up(time.Time{}); !errors.Is(err, ErrNotRunning) {
 			t.Errorf("Up after Run failed: %v, want ErrNotRunning", err)
 		}
 	})
@@ -368,7 +368,7 @@ func TestPTTLetsSourceBatchOnlyWhileIdle(t *testing.T) {
 	h.p.SetMuted(true)
 	check("muted while down", false)
 	h.p.SetMuted(false)
-	h.p.Up()
+	h.p.Up(time.Time{})
 	check("button up again", true)
 	h.p.SetMuted(true)
 	check("muted", false)
@@ -448,7 +448,7 @@ func TestPTTOverCaptureFeedsAtOnceWhileDown(t *testing.T) {
 	if err := h.rec.WaitAccepted(h.ctx, len(preRoll)+len(live)); err != nil {
 		t.Fatalf("a period delivered while the button is down did not reach the recognizer: %v", err)
 	}
-	if _, err := h.p.Up(); err != nil {
+	if _, err := h.p.Up(time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := h.rec.Utterances(), concat(preRoll, live); len(got) != 1 || !bytes.Equal(got[0], want) {

@@ -33,7 +33,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	res, err := ptt.Up()
+	res, err := ptt.Up(time.Time{})
 	fmt.Printf("%q %v, from %d bytes\n", res.Text, err, len(rec.Utterances()[0]))
 	// Output: "turn on the light" <nil>, from 3200 bytes
 }

@@ -1,0 +1,132 @@
+package audio
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"math/rand/v2"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hark-assistant/hark/pipeline/pipelinetest"
+)
+
+// lateMic is a microphone that hands each 10 ms period out delay after it
+// was captured, as a deep device buffer, dsnoop or a slow USB microphone
+// does. It says pcm from start, then silence.
+type lateMic struct {
+	pcm   []byte
+	start time.Time
+	delay time.Duration
+	pos   int // bytes handed out
+}
+
+var _ TimedSource = (*lateMic)(nil)
+
+func (m *lateMic) Read(ctx context.Context, p []byte) (int, error) {
+	n := min(len(p), realtimeChunk) &^ 1
+	due := m.start.Add(bytesDuration(m.pos + n)).Add(m.delay)
+	select {
+	case <-time.After(time.Until(due)):
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	clear(p[:n])
+	if m.pos < len(m.pcm) {
+		copy(p[:n], m.pcm[m.pos:])
+	}
+	m.pos += n
+	return n, nil
+}
+
+func (m *lateMic) Captured() time.Time { return m.start.Add(bytesDuration(m.pos)) }
+
+// noise is d of random samples up to amp: speech when loud, a quiet room
+// when not. Random, so that any stretch of it is found at one place only.
+func noise(rng *rand.Rand, d time.Duration, amp int) []byte {
+	b := make([]byte, durationBytes(d))
+	for i := 0; i < len(b); i += 2 {
+		binary.LittleEndian.PutUint16(b[i:], uint16(int16(rng.IntN(2*amp+1)-amp)))
+	}
+	return b
+}
+
+// TestUpTakesTheWholeUtterance releases the button at various points of a
+// spoken utterance, from a microphone that is prompt and one that delivers
+// its audio 200 ms late, and checks where the audio decoded ends: at the
+// release edge when it falls in silence, at the end of the word when the
+// person let go while saying it (the tail), at most Tail past the edge
+// when speech goes on. Before Up waited for the audio up to the edge, the
+// late microphone's utterance ended 200 ms before it, in the last word.
+func TestUpTakesTheWholeUtterance(t *testing.T) {
+	const (
+		wordEnd = 1500 * time.Millisecond // the last word, from 1000 ms
+		longEnd = 4000 * time.Millisecond // speech going on, from 3000 ms
+	)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var pcm []byte
+	pcm = append(pcm, noise(rng, 500*time.Millisecond, 20)...)
+	pcm = append(pcm, noise(rng, 300*time.Millisecond, 8000)...) // a word
+	pcm = append(pcm, noise(rng, 200*time.Millisecond, 20)...)
+	pcm = append(pcm, noise(rng, wordEnd-1000*time.Millisecond, 8000)...) // the last word
+	pcm = append(pcm, noise(rng, 3000*time.Millisecond-wordEnd, 20)...)
+	pcm = append(pcm, noise(rng, longEnd-3000*time.Millisecond, 8000)...)
+	pcm = append(pcm, noise(rng, 2*time.Second, 20)...)
+
+	tests := []struct {
+		name     string
+		press    time.Duration // from the start of pcm
+		release  time.Duration
+		tail     time.Duration
+		from, to time.Duration // where the decoded audio must end
+	}{
+		{"release in silence", 400 * time.Millisecond, 1700 * time.Millisecond, 0, 1700 * time.Millisecond, 1710 * time.Millisecond},
+		{"release in the last word", 400 * time.Millisecond, 1350 * time.Millisecond, 0, wordEnd, wordEnd + pause + 20*time.Millisecond},
+		{"release at the end of the word", 400 * time.Millisecond, wordEnd, 0, wordEnd, wordEnd + pause + 20*time.Millisecond},
+		{"speech goes on past the tail", 2500 * time.Millisecond, 3200 * time.Millisecond, 0, 3500 * time.Millisecond, 3510 * time.Millisecond},
+		{"no tail", 400 * time.Millisecond, 1350 * time.Millisecond, -1, 1350 * time.Millisecond, 1360 * time.Millisecond},
+	}
+	for _, delay := range []time.Duration{0, 200 * time.Millisecond} {
+		for _, tc := range tests {
+			t.Run(tc.name+"/late "+delay.String(), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					start := time.Now()
+					rec := &pipelinetest.Recognizer{}
+					p := NewPTT(&lateMic{pcm: pcm, start: start, delay: delay}, rec, PTTConfig{PreRoll: 300 * time.Millisecond, Tail: tc.tail, Logger: testLogger(t)})
+					ctx, cancel := context.WithCancel(t.Context())
+					done := make(chan error, 1)
+					go func() { done <- p.Run(ctx) }()
+					defer func() {
+						cancel()
+						if err := <-done; err != nil {
+							t.Errorf("Run: %v", err)
+						}
+					}()
+
+					time.Sleep(tc.press)
+					if err := p.Down(); err != nil {
+						t.Fatal(err)
+					}
+					time.Sleep(time.Until(start.Add(tc.release)))
+					if _, err := p.Up(start.Add(tc.release)); err != nil {
+						t.Fatal(err)
+					}
+					utts := rec.Utterances()
+					if len(utts) != 1 || len(utts[0]) < 64 {
+						t.Fatalf("recognizer was fed %d utterances", len(utts))
+					}
+					fed := utts[0]
+					at := bytes.Index(pcm, fed[len(fed)-64:])
+					if at < 0 || !bytes.HasSuffix(pcm[:at+64], fed) {
+						t.Fatal("the audio fed is not a stretch of what was said")
+					}
+					end := bytesDuration(at + 64)
+					if end < tc.from || end > tc.to {
+						t.Errorf("the audio decoded ends at %v, want %v to %v", end, tc.from, tc.to)
+					}
+				})
+			})
+		}
+	}
+}
