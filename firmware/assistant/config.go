@@ -2,11 +2,14 @@ package assistant
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jonboulle/clockwork"
 	"gopkg.in/yaml.v3"
@@ -192,7 +195,16 @@ func (s *Says) UnmarshalYAML(n *yaml.Node) error {
 
 // PublishConfig is an MQTT message a command sends: Topic and Payload take
 // the {name} placeholders of the pattern's parameters, {output} and
-// {intent} (the intent's JSON).
+// {intent} (the intent's JSON). Their values may come from anyone who can
+// publish an utterance, so they cannot change either's structure: a value
+// that would add a level ('/'), a wildcard ('+', '#'), a NUL or another
+// control character to the topic is refused, and the command fails
+// without publishing. A payload that is a JSON object or array (once each
+// placeholder stands for a value) takes a value inside a JSON string
+// escaped as that string's content and elsewhere as one JSON value: as it
+// is when it is one ({intent}, a number, a program's JSON output), else as
+// a string. Any other payload ("ON", "{intent}", "POWER {state}") is text
+// and takes values as they are.
 type PublishConfig struct {
 	Topic   string `yaml:"topic"`
 	Payload string `yaml:"payload"`
@@ -301,6 +313,111 @@ func expand(tmpl string, values map[string]string) string {
 		}
 		return m
 	})
+}
+
+// expandTopic is expand for an MQTT topic, refusing a value that would
+// change the topic's levels or make it unpublishable (see PublishConfig).
+// The error names the first such placeholder.
+func expandTopic(tmpl string, values map[string]string) (string, error) {
+	var bad error
+	topic := placeholder.ReplaceAllStringFunc(tmpl, func(m string) string {
+		name := m[1 : len(m)-1]
+		s, ok := values[name]
+		if !ok {
+			return m
+		}
+		if err := checkTopicValue(s); err != nil && bad == nil {
+			bad = fmt.Errorf("slot %q: %w", name, err)
+		}
+		return s
+	})
+	return topic, bad
+}
+
+func checkTopicValue(s string) error {
+	for _, r := range s {
+		switch {
+		case r == '/':
+			return errors.New("the value has '/', which would add a topic level")
+		case r == '+' || r == '#':
+			return fmt.Errorf("the value has '%c', an MQTT wildcard", r)
+		case r == 0:
+			return errors.New("the value has a NUL")
+		case unicode.IsControl(r): // MQTT advises against them in topics
+			return errors.New("the value has a control character")
+		}
+	}
+	return nil
+}
+
+// expandPayload is expand for an MQTT payload: in a JSON payload each
+// value is JSON where its placeholder sits, so it can add no key or
+// element; a text payload takes values as they are (see PublishConfig).
+func expandPayload(tmpl string, values map[string]string) string {
+	matches := placeholder.FindAllStringSubmatchIndex(tmpl, -1)
+	inString, isJSON := jsonTemplate(tmpl, matches)
+	if !isJSON {
+		return expand(tmpl, values)
+	}
+	var b strings.Builder
+	last := 0
+	for i, m := range matches {
+		b.WriteString(tmpl[last:m[0]])
+		last = m[1]
+		s, ok := values[tmpl[m[2]:m[3]]]
+		switch {
+		case !ok:
+			b.WriteString(tmpl[m[0]:m[1]])
+		case inString[i]:
+			q := jsonString(s)
+			b.WriteString(q[1 : len(q)-1])
+		case json.Valid([]byte(s)):
+			b.WriteString(s)
+		default:
+			b.WriteString(jsonString(s))
+		}
+	}
+	b.WriteString(tmpl[last:])
+	return b.String()
+}
+
+// jsonTemplate reports whether tmpl, whose placeholders are at matches, is
+// a JSON object or array once each placeholder stands for a value, and for
+// each placeholder whether it sits inside a JSON string.
+func jsonTemplate(tmpl string, matches [][]int) (inString []bool, ok bool) {
+	var standIn strings.Builder
+	in, escaped, last := false, false, 0
+	for _, m := range matches {
+		for _, c := range []byte(tmpl[last:m[0]]) {
+			switch {
+			case escaped:
+				escaped = false
+			case in && c == '\\':
+				escaped = true
+			case c == '"':
+				in = !in
+			}
+		}
+		standIn.WriteString(tmpl[last:m[0]])
+		if !in {
+			standIn.WriteString("0")
+		}
+		inString = append(inString, in)
+		last, escaped = m[1], false
+	}
+	standIn.WriteString(tmpl[last:])
+	s := strings.TrimSpace(standIn.String())
+	return inString, (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) && json.Valid([]byte(s))
+}
+
+// jsonString is s as a JSON string, quotes included. '<', '>' and '&' stay
+// as they are: a payload is not HTML.
+func jsonString(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // GrammarLimit bounds the phrase list given to the recognizer; past it the

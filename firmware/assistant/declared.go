@@ -132,7 +132,11 @@ func declared(ctx context.Context, c CommandConfig, in Intent, pub Publisher, pi
 			return "", fmt.Errorf("%s: publish needs the mqtt: section", c.Name)
 		}
 		values["intent"] = in.JSON()
-		topic, payload := expand(c.Publish.Topic, values), expand(c.Publish.Payload, values)
+		topic, err := expandTopic(c.Publish.Topic, values)
+		if err != nil {
+			return "", fmt.Errorf("%s: publish topic: %w", c.Name, err)
+		}
+		payload := expandPayload(c.Publish.Payload, values)
 		if err := pub.Publish(ctx, topic, payload, c.Publish.Retain, c.Publish.QoS); err != nil {
 			return "", fmt.Errorf("%s: publishing to %s: %w", c.Name, topic, err)
 		}
