@@ -37,8 +37,7 @@ type devices struct {
 	driver      *led.Driver
 	src         audio.Source
 	script      *scriptedRun // --wav: the scripted microphone and its press
-	micEvents   chan audio.Event
-	micQuit     chan struct{} // closed when nobody forwards micEvents any more
+	mic         micReports
 	ptt         *audio.PTT
 	speaker     assistant.Speaker
 	speechState string // for the start-up log line
@@ -133,20 +132,7 @@ func OpenLight(c config.LEDConfig, opts LightOptions) (led.Light, func() error, 
 // openRest opens the microphone (or the --wav script), push-to-talk,
 // speech and the button.
 func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger) error {
-	d.micEvents = make(chan audio.Event)
-	d.micQuit = make(chan struct{})
-	// Lost and restored alternate and the last one must arrive (it sets
-	// the LED), so the microphone waits for them to be taken rather than
-	// drop them; the rest is only logged, by the capture itself.
-	forward := func(e audio.Event) {
-		switch e.Kind {
-		case audio.DeviceLost, audio.DeviceRestored, audio.MaxLength:
-			select {
-			case d.micEvents <- e:
-			case <-d.micQuit:
-			}
-		}
-	}
+	forward := d.mic.report
 	if opts.WAV != "" {
 		d.script = newScriptedRun()
 		d.src = d.script.mic
@@ -244,24 +230,48 @@ func (d *devices) newAssistant(cfg *config.Config, opts RunOptions, in *integrat
 	}, in.options(assistant.Options{Commands: opts.Commands, Logger: log, OnEvent: onEvent}))
 }
 
-// forwardMic hands the microphone's events to the assistant until ctx is
-// done.
-func (d *devices) forwardMic(ctx context.Context, a *assistant.Assistant) error {
-	defer close(d.micQuit)
-	for {
-		select {
-		case e := <-d.micEvents:
-			switch e.Kind {
-			case audio.DeviceLost:
-				a.Send(assistant.Input{Kind: assistant.MicLost, Text: e.String()})
-			case audio.DeviceRestored:
-				a.Send(assistant.Input{Kind: assistant.MicRestored})
-			case audio.MaxLength:
-				a.ListenedTooLong()
-			}
-		case <-ctx.Done():
-			return nil
-		}
+// micReports hands the microphone's events (lost, restored, too long) to
+// the assistant's inbox. report is called from the capture's watcher and
+// push-to-talk's goroutine and never blocks them: a watcher blocked there
+// held Capture.Close, and so Run, forever (a microphone lost while a
+// start-up failure was shown). Until the assistant is attached, the latest
+// lost or restored is kept for it: the last one sets the LED.
+type micReports struct {
+	mu      sync.Mutex
+	a       *assistant.Assistant
+	pending *audio.Event
+}
+
+func (m *micReports) report(e audio.Event) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case m.a != nil:
+		sendMic(m.a, e)
+	case e.Kind == audio.DeviceLost || e.Kind == audio.DeviceRestored:
+		m.pending = &e
+	}
+}
+
+// attach hands a what was kept for it, and from then on every event.
+func (m *micReports) attach(a *assistant.Assistant) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.a = a
+	if m.pending != nil {
+		sendMic(a, *m.pending)
+		m.pending = nil
+	}
+}
+
+func sendMic(a *assistant.Assistant, e audio.Event) {
+	switch e.Kind {
+	case audio.DeviceLost:
+		a.Send(assistant.Input{Kind: assistant.MicLost, Text: e.String()})
+	case audio.DeviceRestored:
+		a.Send(assistant.Input{Kind: assistant.MicRestored})
+	case audio.MaxLength:
+		a.ListenedTooLong()
 	}
 }
 

@@ -99,10 +99,10 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 		dev.showFailure(ctx, log, err)
 		return err
 	}
+	dev.mic.attach(a)
 	g.Go(func() error { dev.driver.Run(ctx); return nil })
 	g.Go(func() error { return dev.ptt.Run(ctx) })
 	g.Go(func() error { return a.Run(ctx) })
-	g.Go(func() error { return dev.forwardMic(ctx, a) })
 	if dev.btn != nil {
 		g.Go(func() error { return dev.button(ctx, a, log) })
 	}

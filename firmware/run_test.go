@@ -276,3 +276,27 @@ func TestRunWithoutSpeech(t *testing.T) {
 		t.Errorf("want one warning and the answer in the log:\n%s", logs)
 	}
 }
+
+// The microphone's events never wait for the assistant: before it is
+// attached (a start-up failure being shown) a watcher that reported a lost
+// microphone blocked, and Capture.Close, so Run, waited for it forever.
+// The latest lost or restored is kept for the assistant.
+func TestMicReportsNeverBlock(t *testing.T) {
+	var m micReports
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.report(audio.Event{Kind: audio.DeviceLost})
+		m.report(audio.Event{Kind: audio.MaxLength})
+		m.report(audio.Event{Kind: audio.DeviceRestored})
+		m.report(audio.Event{Kind: audio.DeviceLost, Device: "mic"})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("reporting the microphone's events blocked with no assistant to take them")
+	}
+	if m.pending == nil || m.pending.Kind != audio.DeviceLost || m.pending.Device != "mic" {
+		t.Errorf("kept %+v for the assistant, want the last DeviceLost", m.pending)
+	}
+}

@@ -177,15 +177,8 @@ type Scripted struct {
 // then.
 func StartScripted(ctx context.Context, cfg *config.Config, rec pipeline.Recognizer, speaker assistant.Speaker, indicator assistant.Indicator, opts assistant.Options) (*Scripted, error) {
 	s := &Scripted{run: newScriptedRun()}
-	tooLong := make(chan struct{}, 1)
-	ptt := audio.NewPTT(s.run.mic, rec, pttConfig(cfg.Audio, opts.Logger, func(e audio.Event) {
-		if e.Kind == audio.MaxLength {
-			select {
-			case tooLong <- struct{}{}:
-			default:
-			}
-		}
-	}))
+	var mic micReports
+	ptt := audio.NewPTT(s.run.mic, rec, pttConfig(cfg.Audio, opts.Logger, mic.report))
 	if user := opts.OnEvent; user != nil {
 		opts.OnEvent = func(e assistant.Event) { user(e); s.run.onEvent(e) }
 	} else {
@@ -196,21 +189,12 @@ func StartScripted(ctx context.Context, cfg *config.Config, rec pipeline.Recogni
 		return nil, err
 	}
 	s.a = a
+	mic.attach(a)
 	ctx, s.cancel = context.WithCancel(ctx)
 	g, ctx := errgroup.WithContext(ctx)
 	s.group = g
 	g.Go(func() error { return ptt.Run(ctx) })
 	g.Go(func() error { return a.Run(ctx) })
-	g.Go(func() error {
-		for {
-			select {
-			case <-tooLong:
-				a.ListenedTooLong()
-			case <-ctx.Done():
-				return nil
-			}
-		}
-	})
 	return s, nil
 }
 
