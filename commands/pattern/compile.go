@@ -47,12 +47,11 @@ func Compile(src string, types *Types) (*Pattern, error) {
 	if p.pos < len(src) {
 		return nil, p.errorf(p.pos, "unbalanced %q", src[p.pos])
 	}
-	if nullable(root) {
+	if markTail(root, true) {
 		return nil, p.errorf(0, "pattern has no words (it can match nothing)")
 	}
-	markTail(root, true)
 	pat := &Pattern{src: src, root: root, params: p.params, first: map[string]bool{}}
-	pat.firstAny = firstWords(root, pat.first)
+	pat.firstAny, _ = firstWords(root, pat.first)
 	pat.required = requiredWords(root, nil)
 	return pat, nil
 }

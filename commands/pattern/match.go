@@ -310,92 +310,76 @@ func (n *paramNode) matchCustom(m *matcher, pos int, k func(int) bool) bool {
 	})
 }
 
-// nullable reports whether n can match no words at all.
-func nullable(n node) bool {
-	switch n := n.(type) {
-	case *seqNode:
-		for _, it := range n.items {
-			if !nullable(it) {
-				return false
-			}
-		}
-		return true
-	case *altNode:
-		for _, a := range n.alts {
-			if nullable(a) {
-				return true
-			}
-		}
-		return false
-	case *optNode:
-		return true
-	case *repeatNode:
-		return nullable(n.inner)
-	}
-	return false
-}
-
 // markTail makes open slots greedy when nothing but optional parts follows
-// them, so "search for **" takes the rest of the utterance.
-func markTail(n node, tail bool) {
+// them, so "search for **" takes the rest of the utterance. It reports
+// whether n can match no words at all: walking a sequence from its end
+// gives each item that of the items after it, looking at every node once.
+func markTail(n node, tail bool) (nullable bool) {
 	switch n := n.(type) {
 	case *seqNode:
-		for i, it := range n.items {
-			rest := tail
-			for _, after := range n.items[i+1:] {
-				rest = rest && nullable(after)
+		nullable = true
+		for i := len(n.items) - 1; i >= 0; i-- {
+			if !markTail(n.items[i], tail && nullable) {
+				nullable = false
 			}
-			markTail(it, rest)
 		}
+		return nullable
 	case *altNode:
 		for _, a := range n.alts {
-			markTail(a, tail)
+			if markTail(a, tail) {
+				nullable = true
+			}
 		}
+		return nullable
 	case *optNode:
 		markTail(n.inner, tail)
+		return true
 	case *repeatNode:
-		markTail(n.inner, false)
+		return markTail(n.inner, false)
 	case *manyNode:
 		n.greedy = tail
 	case *paramNode:
 		n.greedy = tail
 	}
+	return false
 }
 
 // firstWords adds to set the words a match of n can start with and
-// reports whether it can also start with other words.
-func firstWords(n node, set map[string]bool) (anyWord bool) {
+// reports whether it can also start with other words. It also reports
+// whether n can match no words at all, when a match can start after it.
+func firstWords(n node, set map[string]bool) (anyWord, nullable bool) {
 	switch n := n.(type) {
 	case *wordNode:
 		set[n.word] = true
+		return false, false
 	case *seqNode:
 		for _, it := range n.items {
-			if firstWords(it, set) {
-				anyWord = true
-			}
-			if !nullable(it) {
-				break
+			a, null := firstWords(it, set)
+			anyWord = anyWord || a
+			if !null {
+				return anyWord, false
 			}
 		}
+		return anyWord, true
 	case *altNode:
-		for _, a := range n.alts {
-			if firstWords(a, set) {
-				anyWord = true
-			}
+		for _, alt := range n.alts {
+			a, null := firstWords(alt, set)
+			anyWord, nullable = anyWord || a, nullable || null
 		}
+		return anyWord, nullable
 	case *optNode:
-		return firstWords(n.inner, set)
+		anyWord, _ = firstWords(n.inner, set)
+		return anyWord, true
 	case *repeatNode:
 		return firstWords(n.inner, set)
 	case *paramNode:
 		if n.def.root == nil {
-			return true
+			return true, false
 		}
-		return firstWords(n.def.root, set)
-	default:
-		return true
+		anyWord, _ = firstWords(n.def.root, set)
+		return anyWord, false
 	}
-	return anyWord
+	return true, false // * and **
 }
 
 // requiredWords appends the words every match of n holds.
