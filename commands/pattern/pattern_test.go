@@ -3,7 +3,9 @@ package pattern
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -452,6 +454,54 @@ func TestCanonical(t *testing.T) {
 		a, b := MustCompile(tt.a, types).Canonical(), MustCompile(tt.b, types).Canonical()
 		if (a == b) != tt.same {
 			t.Errorf("Canonical(%q) = %q, Canonical(%q) = %q; want same = %v", tt.a, a, tt.b, b, tt.same)
+		}
+	}
+}
+
+// TestTailAndFirstWords: an open slot takes the rest of the utterance when
+// only parts that can match nothing follow it, however they nest; the words
+// a match can start with run on past such parts.
+func TestTailAndFirstWords(t *testing.T) {
+	types := testTypes(t)
+	tests := []struct {
+		pattern  string
+		yields   bool
+		first    string // sorted, space-separated; "*" when a match can start with any word
+		required string
+	}{
+		{"note **", true, "note", "note"},
+		{"note ** (please)?", true, "note", "note"},
+		{"note ** (please)? now", false, "note", "note now"},
+		{"note ** ((please)? (now)?)", true, "note", "note"},
+		{"note ** (please|now)?", true, "note", "note"},
+		{"note ** (please|(now)?)", true, "note", "note"},
+		{"note ** (please|now)", false, "note", "note"},
+		{"note ** {(please)?}", true, "note", "note"},
+		{"note ** {please}", false, "note", "note please"},
+		{"note $what:String $n:Number?", true, "note", "note"},
+		{"{note **} done", false, "note", "note done"},
+		{"(a)? (b)? c", false, "a b c", "c"},
+		{"((a)? ((b)? (c)?)) d", false, "a b c d", "d"},
+		{"(a|(b)?) c", false, "a b c", "c"},
+		{"{(a)? b} c", false, "a b", "b c"},
+		{"(a)? * b", false, "*", "b"},
+		{"(a)? $c:Color", false, "a blue dark green red", ""},
+		{"$p:Person", false, "miss mister", ""},
+	}
+	for _, tt := range tests {
+		p := MustCompile(tt.pattern, types)
+		first := slices.Sorted(maps.Keys(p.first))
+		if p.firstAny {
+			first = []string{"*"}
+		}
+		if got := p.YieldsTail(); got != tt.yields {
+			t.Errorf("%q: YieldsTail() = %v, want %v", tt.pattern, got, tt.yields)
+		}
+		if got := strings.Join(first, " "); got != tt.first {
+			t.Errorf("%q: first words %q, want %q", tt.pattern, got, tt.first)
+		}
+		if got := strings.Join(p.required, " "); got != tt.required {
+			t.Errorf("%q: required words %q, want %q", tt.pattern, got, tt.required)
 		}
 	}
 }
