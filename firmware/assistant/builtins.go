@@ -12,6 +12,18 @@ import (
 	"github.com/hark-assistant/hark/commands/pattern"
 )
 
+// FallbackCommand is the command name the firmware gives the answers of
+// Options.Fallback, Home Assistant's conversation agent.
+const FallbackCommand = "home_assistant"
+
+// CommandNames lists the command names Hark's own commands report in
+// events, besides the declared ones and the caller's: the built-ins (see
+// BuiltinNames), the command manager's repeat and the fallback. The debug
+// command that blocks the loop is left out: it is for a device under test.
+func CommandNames() []string {
+	return append(BuiltinNames(), commands.RepeatCommand, FallbackCommand)
+}
+
 // builtin is a built-in command with a phrase "what can I say" offers.
 type builtin struct {
 	commands.Command

@@ -3,6 +3,8 @@ package mqtt
 import (
 	"encoding/json"
 	"slices"
+
+	"github.com/hark-assistant/hark/firmware/assistant"
 )
 
 // topics are a device's MQTT topics, made once from its prefix.
@@ -37,10 +39,6 @@ const (
 	switchOff   = "OFF"
 	buttonPress = "PRESS"
 )
-
-// fallbackEventType is the event entity's single event type when the
-// program names no commands.
-const fallbackEventType = "command"
 
 // message is one MQTT publish.
 type message struct {
@@ -139,11 +137,11 @@ func entities(cfg *Config, t topics) []entity {
 	}
 }
 
-func eventTypes(commands []string) []string {
-	if len(commands) == 0 {
-		return []string{fallbackEventType}
-	}
-	types := slices.Clone(commands)
+// eventTypes is the event entity's event types: the declared commands'
+// names and those of Hark's own, which Home Assistant would otherwise
+// reject as events of no known type.
+func eventTypes(declared []string) []string {
+	types := slices.Concat(declared, assistant.CommandNames())
 	slices.Sort(types)
 	return slices.Compact(types)
 }
@@ -168,22 +166,27 @@ func discoveryMessages(cfg *Config, t topics, forget bool) []message {
 	return ms
 }
 
-// haEvent is the payload of the event entity's state topic: Home Assistant
-// wants a JSON object with event_type; the other keys become the entity's
-// attributes.
+// haEventPayload is the payload of the event entity's state topic: Home
+// Assistant wants a JSON object with event_type; the other keys become the
+// entity's attributes. The parameters are nested under params, as in the
+// intent, so that none can overwrite event_type or command; command, the
+// same as event_type, is kept for automations written against it.
+type haEventPayload struct {
+	EventType string            `json:"event_type"`
+	Command   string            `json:"command"`
+	Params    map[string]string `json:"params"`
+}
+
+// haEvent is e's payload for the event entity, if its command is one of
+// types.
 func haEvent(e *Event, types []string) ([]byte, bool) {
-	typ := e.Command
-	if len(types) == 1 && types[0] == fallbackEventType {
-		typ = fallbackEventType
-	} else if !slices.Contains(types, typ) {
+	if !slices.Contains(types, e.Command) {
 		return nil, false // Home Assistant would reject it
 	}
-	m := make(map[string]string, len(e.Params)+2)
-	for k, v := range e.Params {
-		m[k] = v
+	params := e.Params
+	if params == nil {
+		params = map[string]string{} // an attribute templates can always index
 	}
-	m["command"] = e.Command
-	m["event_type"] = typ
-	b, _ := json.Marshal(m)
+	b, _ := json.Marshal(haEventPayload{EventType: e.Command, Command: e.Command, Params: params}) // strings only: cannot fail
 	return b, true
 }

@@ -312,7 +312,7 @@ func TestDiscoveryPayloads(t *testing.T) {
 	check("sensor/hark_kitchen/state", "state_topic", "hark/kitchen/state")
 	check("sensor/hark_kitchen/transcript", "state_topic", "hark/kitchen/transcript")
 	check("event/hark_kitchen/command", "state_topic", "hark/kitchen/command")
-	check("event/hark_kitchen/command", "event_types", []string{"light", "time"})
+	check("event/hark_kitchen/command", "event_types", []string{"cancel_timer", "date", "help", "home_assistant", "light", "repeat", "stop", "time", "timer", "timer_status"})
 	check("switch/hark_kitchen/mute", "command_topic", "hark/kitchen/mute/set")
 	check("switch/hark_kitchen/mute", "state_topic", "hark/kitchen/mute")
 	check("switch/hark_kitchen/mute", "payload_on", "ON")
@@ -320,12 +320,16 @@ func TestDiscoveryPayloads(t *testing.T) {
 	check("button/hark_kitchen/listen", "command_topic", "hark/kitchen/listen")
 	check("button/hark_kitchen/listen", "payload_press", "PRESS")
 
-	// The event entity's payload: JSON with event_type, params as attributes.
+	// The event entity's payload: JSON with event_type, params nested as an attribute.
 	r.Publish(Event{Kind: Command, Command: "light", Params: map[string]string{"room": "kitchen"}})
 	r.Publish(Event{Kind: Command, Command: "unknown"}) // not an event type: only on …/event
 	m := w.waitFor(t, "command event", mqtttest.Topic("hark/kitchen/command"))
-	var ev map[string]string
-	if err := json.Unmarshal(m.Payload, &ev); err != nil || ev["event_type"] != "light" || ev["room"] != "kitchen" || ev["command"] != "light" {
+	var ev struct {
+		EventType string            `json:"event_type"`
+		Command   string            `json:"command"`
+		Params    map[string]string `json:"params"`
+	}
+	if err := json.Unmarshal(m.Payload, &ev); err != nil || ev.EventType != "light" || ev.Command != "light" || len(ev.Params) != 1 || ev.Params["room"] != "kitchen" {
 		t.Errorf("event entity payload %s (%v)", m.Payload, err)
 	}
 
