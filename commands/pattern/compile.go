@@ -193,8 +193,16 @@ func (p *parser) parseSequence() (*seqNode, error) {
 	return seq, nil
 }
 
+// maxDepth bounds how deeply groups nest. Parsing, compiling and matching
+// recurse once per level, and a hostile pattern nested a million deep would
+// overflow the stack; people write a handful of levels.
+const maxDepth = 100
+
 func (p *parser) parseGroup(open byte) (node, error) {
 	start := p.pos
+	if p.depth == maxDepth {
+		return nil, p.errorf(start, "groups nested more than %d deep", maxDepth)
+	}
 	p.pos++
 	p.depth++
 	outer := p.groupStart

@@ -505,3 +505,44 @@ func TestTailAndFirstWords(t *testing.T) {
 		}
 	}
 }
+
+// TestNestingDepth: groups nest up to maxDepth deep; deeper nesting, even a
+// million levels, is a syntax error at the first bracket too deep rather
+// than a stack overflow. Groups side by side do not add up.
+func TestNestingDepth(t *testing.T) {
+	nest := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + "a" + strings.Repeat(close, n)
+	}
+	tests := []struct {
+		name, pattern string
+		text          string // matched whole when the pattern compiles
+		errPos        int    // -1: compiles
+	}{
+		{"deepest", nest("(", ")", maxDepth), "a", -1},
+		{"deepest repetition", nest("{", "}", maxDepth), "a a", -1},
+		{"side by side", strings.Repeat("((a)?) ", 10*maxDepth) + "b", "a a b", -1},
+		{"too deep", nest("(", ")", maxDepth+1), "", maxDepth},
+		{"too deep mixed", nest("({", "})", maxDepth/2+1), "", maxDepth},
+		{"too deep after a group", "(a) " + nest("(", ")", maxDepth+1), "", 4 + maxDepth},
+		{"a million deep", nest("(", ")", 1_000_000), "", maxDepth},
+		{"a million open", strings.Repeat("(", 1_000_000), "", maxDepth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Compile(tt.pattern, NewTypes())
+			if tt.errPos < 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m, ok := p.MatchString(tt.text); !ok || m.Text != tt.text {
+					t.Errorf("MatchString(%q) = %q, %v", tt.text, m.Text, ok)
+				}
+				return
+			}
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Pos != tt.errPos || !strings.Contains(se.Msg, fmt.Sprintf("nested more than %d deep", maxDepth)) {
+				t.Errorf("error %.200v, want one at %d about nesting", err, tt.errPos)
+			}
+		})
+	}
+}
