@@ -122,14 +122,22 @@ type SpeechConfig struct {
 	Volume int    `yaml:"volume"` // percent of the speech's level, scaled in software
 }
 
+// The engines' default models: where scripts/flash installs Vosk's, and
+// where Debian's pocketsphinx-en-us installs PocketSphinx's (as
+// pipeline/pocketsphinx.DefaultModelDir, a cgo package config keeps out).
+const (
+	voskModel         = "/usr/share/hark/models/vosk-model-small-en-us-0.15"
+	pocketsphinxModel = "/usr/share/pocketsphinx/model/en-us"
+)
+
 // Default returns the configuration used for every key a file leaves
-// out.
+// out, but for recognizer.model, which follows recognizer.engine.
 func Default() Config {
 	return Config{
 		Button:     ButtonConfig{Pin: "GPIO17", ActiveLow: true, Pull: "up", LongPress: 2 * time.Second},
 		LED:        LEDConfig{Backend: "gpio", Pin: "GPIO25", SPI: "SPI0.1", Count: 3},
 		Audio:      AudioConfig{PreRoll: 500 * time.Millisecond, MaxUtterance: 10 * time.Second},
-		Recognizer: RecognizerConfig{Engine: "vosk", Model: "/usr/share/hark/models/vosk-model-small-en-us-0.15", Grammar: true, OpenPass: true},
+		Recognizer: RecognizerConfig{Engine: "vosk", Model: voskModel, Grammar: true, OpenPass: true},
 		Watchdog:   WatchdogConfig{Threshold: time.Second},
 		Speech:     SpeechConfig{Voice: "en-us", Rate: 170, Volume: 100},
 		LogLevel:   "info",
@@ -261,16 +269,16 @@ func syntaxError(file string, err error) *Error {
 
 // nodeIndex places keys: path → line of the key, and line → the innermost
 // path written on that line, so decoder errors (which give only a line) can
-// name their key. nulls are the paths whose value is a bare null, which
-// decodes as an empty string.
+// name their key. nulls are the paths whose value is null, to how it is
+// spelled ("null", "~" or nothing): a null leaves the key's default.
 type nodeIndex struct {
 	lines map[string]int
 	paths map[int]string
-	nulls map[string]bool
+	nulls map[string]string
 }
 
 func indexNodes(root *yaml.Node) nodeIndex {
-	idx := nodeIndex{lines: map[string]int{}, paths: map[int]string{}, nulls: map[string]bool{}}
+	idx := nodeIndex{lines: map[string]int{}, paths: map[int]string{}, nulls: map[string]string{}}
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
 		switch n.Kind {
@@ -286,8 +294,8 @@ func indexNodes(root *yaml.Node) nodeIndex {
 					p = path + "." + k.Value
 				}
 				idx.add(p, k.Line)
-				if val.Kind == yaml.ScalarNode && val.Tag == "!!null" && strings.EqualFold(val.Value, "null") {
-					idx.nulls[p] = true
+				if val.Kind == yaml.ScalarNode && val.Tag == "!!null" {
+					idx.nulls[p] = val.Value
 				}
 				walk(val, p)
 			}
@@ -409,7 +417,7 @@ func (v *validator) validate(c *Config) {
 		}
 	}
 
-	if v.idx.nulls["audio.backend"] {
+	if strings.EqualFold(v.idx.nulls["audio.backend"], "null") {
 		v.failAt("audio.backend", `a bare null is YAML's empty value; write "null" in quotes for the null backend, or "" for the first that works`)
 	} else if !slices.Contains(audioBackends, c.Audio.Backend) {
 		v.failAt("audio.backend", "%q is not one of %s (or empty: the first that works)", c.Audio.Backend, strings.Join(audioBackends[1:], ", "))
@@ -421,6 +429,13 @@ func (v *validator) validate(c *Config) {
 	}
 
 	v.oneOf("recognizer.engine", c.Recognizer.Engine, "vosk", "pocketsphinx")
+	// Default's model is Vosk's: with pocketsphinx and no model (absent,
+	// null or empty), PocketSphinx's.
+	_, named := v.idx.lines["recognizer.model"]
+	_, null := v.idx.nulls["recognizer.model"]
+	if c.Recognizer.Engine == "pocketsphinx" && (!named || null || c.Recognizer.Model == "") {
+		c.Recognizer.Model = pocketsphinxModel
+	}
 	if c.Recognizer.Model == "" {
 		if c.Recognizer.Engine == "vosk" {
 			v.failAt("recognizer.model", "a model directory is required for vosk")
@@ -429,7 +444,11 @@ func (v *validator) validate(c *Config) {
 		// LoadCommands: the model is not used.
 	} else if fi, err := os.Stat(c.Recognizer.Model); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			v.fail("recognizer.model", "model directory %s does not exist (scripts/flash fetches one)", c.Recognizer.Model)
+			fetch := "scripts/flash fetches one"
+			if c.Recognizer.Engine == "pocketsphinx" {
+				fetch = "the package pocketsphinx-en-us installs " + pocketsphinxModel
+			}
+			v.fail("recognizer.model", "model directory %s does not exist (%s)", c.Recognizer.Model, fetch)
 		} else {
 			v.fail("recognizer.model", "%v", err)
 		}

@@ -314,3 +314,31 @@ func TestLoadCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestRecognizerModelFollowsEngine: a file that names an engine but no model
+// gets that engine's default model. engine: pocketsphinx alone once took
+// Vosk's model path, so config check refused it and transcribe failed.
+func TestRecognizerModelFollowsEngine(t *testing.T) {
+	const (
+		vosk         = "/usr/share/hark/models/vosk-model-small-en-us-0.15"
+		pocketsphinx = "/usr/share/pocketsphinx/model/en-us" // Debian's pocketsphinx-en-us
+	)
+	tests := []struct{ src, want string }{
+		{"log_level: info\n", vosk},
+		{"recognizer:\n  engine: vosk\n", vosk},
+		{"recognizer:\n  engine: pocketsphinx\n", pocketsphinx},
+		{"recognizer:\n  engine: pocketsphinx\n  model: \"\"\n", pocketsphinx},
+		{"recognizer:\n  engine: pocketsphinx\n  model:\n", pocketsphinx},
+		{"recognizer:\n  model: /srv/ps\n  engine: pocketsphinx\n", "/srv/ps"},
+	}
+	for _, tt := range tests {
+		cfg, err := parse("hark.yaml", []byte(tt.src), false)
+		if err != nil {
+			t.Errorf("%q: %v", tt.src, err)
+			continue
+		}
+		if cfg.Recognizer.Model != tt.want {
+			t.Errorf("%q: model %q, want %q", tt.src, cfg.Recognizer.Model, tt.want)
+		}
+	}
+}
