@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -202,7 +203,7 @@ func Find() (string, error) {
 // Load reads and validates the configuration file at path. A
 // validation failure is a Errors.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -213,11 +214,60 @@ func Load(path string) (*Config, error) {
 // recognizer settings (hark match, grammar, transcribe): the model
 // directory need not exist on this machine.
 func LoadCommands(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return parse(path, data, false)
+}
+
+// maxFileSize bounds a configuration file; the annotated example with
+// every key is a few KiB.
+const maxFileSize = 1 << 20
+
+// readFile reads the configuration file at path. It refuses what is not a
+// regular file, since a FIFO blocks its reader for good and /dev/zero never
+// ends, and a file larger than maxFileSize.
+func readFile(path string) ([]byte, error) {
+	// O_NONBLOCK: opening a FIFO does not wait for a writer. Reading a
+	// regular file ignores it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: is %s, not a regular file", path, fileKind(fi.Mode()))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB, the most a configuration file may be", path, maxFileSize>>20)
+	}
+	return data, nil
+}
+
+// fileKind names what a file that is not regular is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "an irregular file"
 }
 
 // Parse decodes and validates a configuration; name is used in

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -341,4 +342,59 @@ func TestRecognizerModelFollowsEngine(t *testing.T) {
 			t.Errorf("%q: model %q, want %q", tt.src, cfg.Recognizer.Model, tt.want)
 		}
 	}
+}
+
+// TestLoadRefusesWhatIsNotAConfigFile: a FIFO, a device or a directory is
+// refused, naming the path and what it is, and so is a file over the size
+// bound; both loaders check. A FIFO once blocked Load for good (and
+// /dev/zero ran it out of memory).
+func TestLoadRefusesWhatIsNotAConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.yaml")
+	if err := os.WriteFile(huge, comments(1<<20+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	largest := filepath.Join(dir, "largest.yaml")
+	if err := os.WriteFile(largest, comments(1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, want string }{
+		{fifo, fifo + ": is a named pipe, not a regular file"},
+		{"/dev/null", "/dev/null: is a character device, not a regular file"},
+		{dir, dir + ": is a directory, not a regular file"},
+		{huge, huge + ": larger than 1 MiB, the most a configuration file may be"},
+		{largest, ""},
+	}
+	for _, tt := range tests {
+		for name, load := range map[string]func(string) (*Config, error){"Load": Load, "LoadCommands": LoadCommands} {
+			done := make(chan error, 1)
+			go func() {
+				_, err := load(tt.path)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				switch {
+				case tt.want == "" && err != nil && !strings.Contains(err.Error(), "recognizer.model"):
+					t.Errorf("%s(%s): %v, want no error but the missing model", name, tt.path, err)
+				case tt.want != "" && (err == nil || err.Error() != tt.want):
+					t.Errorf("%s(%s): %v, want %q", name, tt.path, err, tt.want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s(%s) still running after 5s", name, tt.path)
+			}
+		}
+	}
+}
+
+// comments returns n bytes of YAML comment lines.
+func comments(n int) []byte {
+	line := "# " + strings.Repeat("x", 61) + "\n"
+	b := []byte(strings.Repeat(line, n/len(line)+1))[:n]
+	b[n-1] = '\n'
+	return b
 }

@@ -20,6 +20,10 @@ func TestConfigCheck(t *testing.T) {
 	if err := os.WriteFile(bad, fmt.Appendf(nil, "recognizer:\n  model: %s\nbutton:\n  pin: GPIO99\n", dir), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	huge := filepath.Join(dir, "huge.yaml")
+	if err := os.WriteFile(huge, bytes.Repeat([]byte("#\n"), 1<<19+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args       []string
 		code       int
@@ -29,6 +33,8 @@ func TestConfigCheck(t *testing.T) {
 		{[]string{"config", "check", good}, exitOK, "good.yaml: ok", ""},
 		{[]string{"config", "check", bad}, exitConfig, "", "bad.yaml:4: button.pin: GPIO99 is not on the Raspberry Pi header"},
 		{[]string{"config", "check", filepath.Join(dir, "absent.yaml")}, exitConfig, "", "no such file"},
+		{[]string{"config", "check", "/dev/null"}, exitConfig, "", "/dev/null: is a character device, not a regular file"},
+		{[]string{"config", "check", huge}, exitConfig, "", "huge.yaml: larger than 1 MiB"},
 		{[]string{"config"}, exitUsage, "", "usage: hark config check"},
 		{[]string{"config", "lint"}, exitUsage, "", "usage: hark config check"},
 	}
