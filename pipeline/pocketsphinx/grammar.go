@@ -23,6 +23,9 @@ func (s WordSet) Has(word string) bool { return s[word] }
 type Dropped struct {
 	Phrase string
 	Reason string
+	// Commands are the commands the phrase was in: for a part of a rule,
+	// every command that refers to the rule, directly or through others.
+	Commands []string
 }
 
 func (d Dropped) String() string { return fmt.Sprintf("%q: %s", d.Phrase, d.Reason) }

@@ -497,7 +497,7 @@ func (r *Recognizer) SetGrammar(gr *grammar.Grammar) error {
 			return err
 		}
 		for _, d := range s.Dropped {
-			r.log.Warn("pocketsphinx: left out of the grammar", "part", d.Phrase, "reason", d.Reason)
+			r.log.Warn("pocketsphinx: left out of the grammar", "part", d.Phrase, "reason", d.Reason, "commands", d.Commands)
 		}
 		if len(s.Open) > 0 {
 			r.log.Info("pocketsphinx: commands with open slots: their slots' words are decoded openly once the grammar hears one", "commands", s.Open)

@@ -29,11 +29,12 @@ type Structured struct {
 // optional parts ([…]) and repetitions (…)+ as they are. Several commands
 // in one utterance are whole commands joined by the connectors. A word the
 // lexicon lacks takes out the smallest part holding it (its alternative,
-// its optional part, else its command), each reported. A grammar cannot
-// spell "any word": an open slot becomes a loop of a few frequent words
-// (freeWords), enough to tell that an open command was said but not what
-// its slot holds, which the recognizer's open pass transcribes. An open
-// command without a fixed word is left out.
+// its optional part, else its command), each reported once with the
+// commands it was in: a part of a rule with all that refer to it. A
+// grammar cannot spell "any word": an open slot becomes a loop of a few
+// frequent words (freeWords), enough to tell that an open command was
+// said but not what its slot holds, which the recognizer's open pass
+// transcribes. An open command without a fixed word is left out.
 func StructuredJSGF(g *grammar.Grammar, lex Lexicon) (*Structured, error) {
 	if err := g.Check(); err != nil {
 		return nil, err
@@ -43,7 +44,7 @@ func StructuredJSGF(g *grammar.Grammar, lex Lexicon) (*Structured, error) {
 	for _, c := range open {
 		s.Open = append(s.Open, c.Name)
 	}
-	b := jsgfBuilder{lex: lex, names: map[string]string{}, ruleOK: map[string]prune{}, rules: map[string]*grammar.Rule{}}
+	b := jsgfBuilder{lex: lex, names: map[string]string{}, pruned: map[string]prunedRule{}, rules: map[string]*grammar.Rule{}}
 	for i := range g.Rules {
 		b.rules[g.Rules[i].Name] = &g.Rules[i]
 	}
@@ -64,12 +65,15 @@ func StructuredJSGF(g *grammar.Grammar, lex Lexicon) (*Structured, error) {
 	}
 	for _, c := range inJSGF {
 		b.dropped = nil
-		n, st := b.prune(c.Body, 0)
+		n, st, missing := b.prune(c.Body)
+		for _, d := range b.dropped {
+			d.Commands = []string{c.Name}
+			s.Dropped = append(s.Dropped, d)
+		}
 		if st != kept {
-			s.Dropped = append(s.Dropped, Dropped{c.Name, "command left out: " + b.why()})
+			s.Dropped = append(s.Dropped, Dropped{Phrase: c.Name, Reason: "command left out: " + why(missing), Commands: []string{c.Name}})
 			continue
 		}
-		s.Dropped = append(s.Dropped, b.dropped...)
 		name := fmt.Sprintf("c%d", len(cmds))
 		cmds = append(cmds, "<"+name+">")
 		fmt.Fprintf(&body, "<%s> = %s; // %s\n", name, b.expr(n, false), strings.ReplaceAll(c.Name, "\n", " "))
@@ -77,6 +81,7 @@ func StructuredJSGF(g *grammar.Grammar, lex Lexicon) (*Structured, error) {
 			s.Closed = append(s.Closed, c.Name)
 		}
 	}
+	s.Dropped = append(s.Dropped, b.droppedInRules(g, inJSGF)...)
 	if len(cmds) == 0 {
 		if len(open) > 0 {
 			return s, nil
@@ -133,107 +138,137 @@ type jsgfBuilder struct {
 	lex      Lexicon
 	rules    map[string]*grammar.Rule
 	names    map[string]string // rule name → JSGF name
-	ruleOK   map[string]prune
+	pruned   map[string]prunedRule
 	ruleText map[string]string
 	order    []string
-	dropped  []Dropped
-	missing  string
-	free     []string // the usable freeWords; none: an open slot fails
+	dropped  []Dropped // of the command or rule being pruned
+	free     []string  // the usable freeWords; none: an open slot fails
 	usedFree bool
 }
 
-func (b *jsgfBuilder) why() string {
-	if b.missing != "" {
-		return fmt.Sprintf("word %q not in the dictionary", b.missing)
-	}
-	return "nothing left"
+// prunedRule is what prune made of a rule, kept for every later reference.
+type prunedRule struct {
+	state   prune
+	missing []string  // the unknown words that took it out, if failed
+	dropped []Dropped // parts left out inside it
 }
 
-// prune returns n without the parts holding unknown words.
-func (b *jsgfBuilder) prune(n grammar.Node, depth int) (grammar.Node, prune) {
+// why says what took a part out, given the unknown words that did.
+func why(missing []string) string {
+	switch len(missing) {
+	case 0:
+		return "nothing left"
+	case 1:
+		return fmt.Sprintf("word %q not in the dictionary", missing[0])
+	}
+	quoted := make([]string, len(missing))
+	for i, w := range missing {
+		quoted[i] = fmt.Sprintf("%q", w)
+	}
+	return fmt.Sprintf("words %s not in the dictionary", strings.Join(quoted, ", "))
+}
+
+// prune returns n without the parts holding unknown words, each left out
+// in b.dropped; if n fails as a whole it returns the unknown words that
+// took it out, and nothing inside it stays in b.dropped, as its
+// enclosing part is reported instead.
+func (b *jsgfBuilder) prune(n grammar.Node) (grammar.Node, prune, []string) {
 	switch n.Kind {
 	case grammar.Word:
 		words := Words(n.Text)
 		if len(words) == 0 {
-			return n, empty
+			return n, empty, nil
 		}
 		for _, w := range words {
 			if !b.lex.Has(w) {
-				b.missing = w
-				return n, failed
+				return n, failed, []string{w}
 			}
 		}
-		return grammar.Words(strings.Join(words, " ")), kept
+		return grammar.Words(strings.Join(words, " ")), kept, nil
 	case grammar.Seq:
+		mark := len(b.dropped)
 		var items []grammar.Node
 		for _, it := range n.Items {
-			p, st := b.prune(it, depth+1)
+			p, st, missing := b.prune(it)
 			if st == failed {
-				return n, failed
+				b.dropped = b.dropped[:mark]
+				return n, failed, missing
 			}
 			if st == kept {
 				items = append(items, p)
 			}
 		}
 		if len(items) == 0 {
-			return n, empty
+			return n, empty, nil
 		}
-		return grammar.S(items...), kept
+		return grammar.S(items...), kept, nil
 	case grammar.Alt:
+		mark := len(b.dropped)
 		var items []grammar.Node
+		var missing []string
 		for _, it := range n.Items {
-			p, st := b.prune(it, depth+1)
+			p, st, m := b.prune(it)
 			switch st {
 			case kept:
 				items = append(items, p)
 			case failed:
-				b.dropped = append(b.dropped, Dropped{phrase(it), b.why()})
+				b.dropped = append(b.dropped, Dropped{Phrase: phrase(it), Reason: why(m)})
+				for _, w := range m {
+					if !slices.Contains(missing, w) {
+						missing = append(missing, w)
+					}
+				}
 			}
 		}
 		if len(items) == 0 {
-			return n, failed
+			b.dropped = b.dropped[:mark]
+			return n, failed, missing
 		}
-		return grammar.A(items...), kept
+		return grammar.A(items...), kept, nil
 	case grammar.Opt:
-		p, st := b.prune(n.Items[0], depth+1)
+		p, st, missing := b.prune(n.Items[0])
 		if st != kept {
 			if st == failed {
-				b.dropped = append(b.dropped, Dropped{phrase(n.Items[0]), b.why()})
+				b.dropped = append(b.dropped, Dropped{Phrase: phrase(n.Items[0]), Reason: why(missing)})
 			}
-			return n, empty
+			return n, empty, nil
 		}
-		return grammar.O(p), kept
+		return grammar.O(p), kept, nil
 	case grammar.Repeat:
-		p, st := b.prune(n.Items[0], depth+1)
+		p, st, missing := b.prune(n.Items[0])
 		if st != kept {
-			return n, st
+			return n, st, missing
 		}
-		return grammar.R(p), kept
+		return grammar.R(p), kept, nil
 	case grammar.Ref:
-		return n, b.rule(n.Text)
+		r := b.rule(n.Text)
+		return n, r.state, r.missing
 	case grammar.Open:
 		if len(b.free) > 0 {
 			b.usedFree = true
-			return n, kept
+			return n, kept, nil
 		}
 	}
-	return n, failed
+	return n, failed, nil
 }
 
-// rule prunes and writes out the named rule once; it reports its state.
-func (b *jsgfBuilder) rule(name string) prune {
-	if st, ok := b.ruleOK[name]; ok {
-		return st
+// rule prunes and writes out the named rule once; every reference gets
+// the same verdict, the unknown words too. What is left out inside it is
+// reported once, by droppedInRules, not by each command that refers to it.
+func (b *jsgfBuilder) rule(name string) prunedRule {
+	if pr, ok := b.pruned[name]; ok {
+		return pr
 	}
 	r := b.rules[name]
 	if r == nil {
-		return failed
+		return prunedRule{state: failed}
 	}
 	outer := b.dropped
 	b.dropped = nil
-	p, st := b.prune(r.Body, 0)
+	p, st, missing := b.prune(r.Body)
+	pr := prunedRule{state: st, missing: missing, dropped: b.dropped}
 	b.dropped = outer
-	b.ruleOK[name] = st
+	b.pruned[name] = pr
 	if st == kept {
 		if b.ruleText == nil {
 			b.ruleText = map[string]string{}
@@ -241,7 +276,33 @@ func (b *jsgfBuilder) rule(name string) prune {
 		b.ruleText[name] = fmt.Sprintf("<%s> = %s;\n", b.jsgfName(name), b.expr(p, false))
 		b.order = append(b.order, name)
 	}
-	return st
+	return pr
+}
+
+// droppedInRules reports the parts left out inside rules, in the
+// grammar's order of rules, each with the commands of cmds that refer to
+// its rule.
+func (b *jsgfBuilder) droppedInRules(g *grammar.Grammar, cmds []grammar.Command) []Dropped {
+	var out []Dropped
+	var users map[string][]string // rule → commands referring to it
+	for _, r := range g.Rules {
+		if len(b.pruned[r.Name].dropped) == 0 {
+			continue
+		}
+		if users == nil {
+			users = map[string][]string{}
+			for _, c := range cmds {
+				for _, u := range g.UsedRules([]grammar.Command{c}) {
+					users[u.Name] = append(users[u.Name], c.Name)
+				}
+			}
+		}
+		for _, d := range b.pruned[r.Name].dropped {
+			d.Commands = slices.Clip(users[r.Name]) // an append copies
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func (b *jsgfBuilder) jsgfName(rule string) string {

@@ -169,3 +169,74 @@ func FuzzStructuredJSGF(f *testing.F) {
 		}
 	})
 }
+
+// TestStructuredJSGFDropped: each part left out is reported once, naming
+// the words the dictionary lacks and the commands it was in, a part of a
+// rule with every command that refers to the rule.
+func TestStructuredJSGFDropped(t *testing.T) {
+	lex := WordSet{}
+	for _, w := range strings.Fields("turn on the kitchen light heat dim glow") {
+		lex[w] = true
+	}
+	tests := []struct {
+		name     string
+		commands []grammar.Command
+		rules    []grammar.Rule
+		want     []string
+	}{{
+		name: "in a shared rule",
+		commands: []grammar.Command{
+			{Name: "light", Body: grammar.S(grammar.Words("turn on the"), grammar.RefTo("room"), grammar.W("light"))},
+			{Name: "heat", Body: grammar.S(grammar.W("heat"), grammar.RefTo("place"))},
+		},
+		rules: []grammar.Rule{
+			{Name: "room", Body: grammar.A(grammar.W("kitchen"), grammar.W("zorbroom"))},
+			{Name: "place", Body: grammar.S(grammar.W("the"), grammar.RefTo("room"))},
+		},
+		want: []string{`"zorbroom": word "zorbroom" not in the dictionary [light heat]`},
+	}, {
+		name: "rule failed before",
+		commands: []grammar.Command{
+			{Name: "dim", Body: grammar.S(grammar.W("dim"), grammar.RefTo("lamp"))},
+			{Name: "frob", Body: grammar.W("frobnicate")},
+			{Name: "glow", Body: grammar.S(grammar.W("glow"), grammar.O(grammar.RefTo("lamp")))},
+		},
+		rules: []grammar.Rule{{Name: "lamp", Body: grammar.W("blarglamp")}},
+		want: []string{
+			`"dim": command left out: word "blarglamp" not in the dictionary [dim]`,
+			`"frob": command left out: word "frobnicate" not in the dictionary [frob]`,
+			`"<lamp>": word "blarglamp" not in the dictionary [glow]`,
+		},
+	}, {
+		name: "every alternative",
+		commands: []grammar.Command{
+			{Name: "turn", Body: grammar.S(grammar.W("turn"), grammar.O(grammar.A(grammar.W("zorp"), grammar.W("blarg"))), grammar.W("on"))},
+		},
+		want: []string{`"zorp blarg": words "zorp", "blarg" not in the dictionary [turn]`},
+	}, {
+		name: "only an optional part",
+		commands: []grammar.Command{
+			{Name: "maybe", Body: grammar.O(grammar.W("zorp"))},
+			{Name: "on", Body: grammar.W("on")},
+		},
+		want: []string{
+			`"zorp": word "zorp" not in the dictionary [maybe]`,
+			`"maybe": command left out: nothing left [maybe]`,
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := StructuredJSGF(&grammar.Grammar{Commands: tt.commands, Rules: tt.rules}, lex)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range s.Dropped {
+				got = append(got, fmt.Sprintf("%s %v", d, d.Commands))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("dropped:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
