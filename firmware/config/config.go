@@ -398,6 +398,8 @@ func describeType(goType string) string {
 		return "true or false"
 	case goType == "int":
 		return "a whole number"
+	case goType == "uint8":
+		return "a whole number from 0 to 255"
 	case goType == "float64":
 		return "a number"
 	case goType == "string":

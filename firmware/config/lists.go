@@ -53,8 +53,8 @@ func (v *validator) commands(c *Config, types *pattern.Types) {
 			if p.Topic == "" {
 				v.fail(key+".publish.topic", "a topic is required")
 			}
-			if p.QoS > 2 {
-				v.fail(key+".publish.qos", "%d is not 0, 1 or 2", p.QoS)
+			if p.QoS > 1 {
+				v.fail(key+".publish.qos", "%d: want 0 or 1 (Hark's MQTT client does not publish at QoS 2)", p.QoS)
 			}
 		}
 		for j, s := range cmd.Say {

@@ -52,6 +52,9 @@ commands:
 		{"say placeholder in a variant", "commands:\n  - pattern: hi\n    say: [ok, \"{x}\"]\n", "commands[0].say[1]", 5, "{x} is neither"},
 		{"output without run", "commands:\n  - pattern: hi\n    say: \"{output}\"\n", "commands[0].say", 5, "{output} is neither"},
 		{"publish without mqtt", "commands:\n  - pattern: hi\n    publish: {topic: a/b}\n", "commands[0].publish", 5, "needs the mqtt: section"},
+		{"publish qos 2", "mqtt:\n  broker: mqtt://127.0.0.1:1883\ncommands:\n  - pattern: hi\n    publish: {topic: a/b, qos: 2}\n", "commands[0].publish.qos", 7, "2: want 0 or 1"},
+		{"publish qos out of a byte", "mqtt:\n  broker: mqtt://127.0.0.1:1883\ncommands:\n  - pattern: hi\n    publish: {topic: a/b, qos: 256}\n", "commands[0].publish.qos", 7, "want a whole number from 0 to 255"},
+		{"mqtt qos 2", "mqtt:\n  broker: mqtt://127.0.0.1:1883\n  qos: 2\n", "mqtt.qos", 5, "2: want 0 or 1"},
 		{"empty say", "commands:\n  - pattern: hi\n    say: \"\"\n", "commands[0].say", 5, "empty answer"},
 	}
 	for _, tt := range tests {
