@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -46,5 +48,34 @@ func TestConfigCheck(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, stdout.String(), stderr.String(), tt.code, tt.wantStdout, tt.wantStderr)
 			}
 		})
+	}
+}
+
+// TestConfigExitStatusDocumented: the status a bad configuration exits
+// with is the one the systemd unit does not restart on, and the one the
+// README gives (it once said 2, which Go itself exits with on a panic).
+func TestConfigExitStatusDocumented(t *testing.T) {
+	unit, err := os.ReadFile("../../hark.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^RestartPreventExitStatus=(\d+)$`).FindSubmatch(unit)
+	if m == nil || string(m[1]) != strconv.Itoa(exitConfig) {
+		t.Errorf("hark.service: RestartPreventExitStatus %q, want %d", m, exitConfig)
+	}
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every sentence about a bad configuration or config check that gives
+	// an exit status.
+	said := regexp.MustCompile(`(?:configuration|config check)[^.]*?\bexit(?:s with status)? (\d+)`).FindAllSubmatch(readme, -1)
+	if len(said) == 0 {
+		t.Fatal("README.md gives no exit status for a bad configuration")
+	}
+	for _, m := range said {
+		if string(m[1]) != strconv.Itoa(exitConfig) {
+			t.Errorf("README.md: %q, want exit %d", m[0], exitConfig)
+		}
 	}
 }
