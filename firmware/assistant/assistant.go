@@ -93,6 +93,7 @@ type Assistant struct {
 	onEvent  func(Event)
 	fallback func(ctx context.Context, text string) commands.Response
 	grace    time.Duration
+	devices  deviceGate // the indicator and the speaker, until Run returns
 	grammar  bool // restrict the recognizer to what the commands can match
 	// onAnswer, if set, is told each answer as it is recorded, on the loop
 	// (TextAssistant collects them).
@@ -230,7 +231,7 @@ func (a *Assistant) Run(ctx context.Context) error {
 		a.runAudio()
 	}()
 	a.post("start", func() {
-		a.led.Show(a.machine.State())
+		a.show(a.machine.State())
 		a.onEvent(Event{Kind: EventState, State: a.machine.State()})
 		a.updateGrammar(true)
 	})
@@ -239,9 +240,46 @@ func (a *Assistant) Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.grace)
 	defer cancel()
 	err := a.sched.Shutdown(sctx)
+	// Past the grace commands may still be running, and their answers
+	// would reach the loop: from here on nothing touches the devices,
+	// which the caller closes once Run returns.
+	a.devices.close()
 	a.wg.Wait()
 	<-audioDone
 	return err
+}
+
+// show puts s on the indicator, unless Run has returned.
+func (a *Assistant) show(s State) {
+	if !a.devices.use() {
+		return
+	}
+	defer a.devices.done()
+	a.led.Show(s)
+}
+
+// deviceGate keeps the devices from being used once Run has let them go:
+// use and done bracket each use; close waits for those under way.
+type deviceGate struct {
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (g *deviceGate) use() bool {
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return false
+	}
+	return true
+}
+
+func (g *deviceGate) done() { g.mu.RUnlock() }
+
+func (g *deviceGate) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
 }
 
 // post runs fn on the main loop. After shutdown has begun it is dropped:
@@ -293,12 +331,18 @@ func (a *Assistant) audio(op func()) {
 type alerter struct{ a *Assistant }
 
 func (al alerter) Blocked(info scheduler.BlockInfo) {
-	al.a.led.Blocked(info)
+	if al.a.devices.use() {
+		al.a.led.Blocked(info)
+		al.a.devices.done()
+	}
 	al.a.onEvent(Event{Kind: EventBlocked, Command: info.Name, Held: info.Held})
 }
 
 func (al alerter) Recovered(total time.Duration) {
-	al.a.led.Recovered(total)
+	if al.a.devices.use() {
+		al.a.led.Recovered(total)
+		al.a.devices.done()
+	}
 	al.a.onEvent(Event{Kind: EventRecovered, Held: total})
 }
 
@@ -325,7 +369,7 @@ func (a *Assistant) handle(e Input) {
 	after := a.machine.State()
 	if after != before {
 		a.log.Debug("state", "from", before, "to", after, "event", e.Kind)
-		a.led.Show(after)
+		a.show(after)
 		a.onEvent(Event{Kind: EventState, State: after})
 	}
 	if a.stats != nil && a.stats.released && after != Thinking && after != Speaking {
@@ -602,6 +646,10 @@ func (a *Assistant) startSpeech(id int, text string) {
 	a.speaking = a.clock.Now()
 	// The microphone would hear Hark: mute it while speaking.
 	a.audio(func() { _ = a.listener.SetMuted(true) })
+	if !a.devices.use() {
+		return
+	}
+	defer a.devices.done()
 	a.wg.Go(func() {
 		err := a.speaker.Say(ctx, text)
 		a.post("spoken", func() { a.spoken(id, err) })

@@ -201,7 +201,9 @@ func startHarness(t testing.TB, cfg *Config, logw io.Writer, opts Options) *harn
 	h.cancel = cancel
 	opts.Clock = h.clock
 	opts.Logger = slog.New(slog.NewJSONHandler(logw, nil))
-	opts.Grace = 5 * time.Second
+	if opts.Grace == 0 {
+		opts.Grace = 5 * time.Second
+	}
 	a, err := New(*cfg, Devices{Listener: h.listener, Speaker: h.speaker, Indicator: h.led}, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -363,5 +365,57 @@ func TestReleaseEdgeReachesListener(t *testing.T) {
 	defer h.listener.mu.Unlock()
 	if !slices.Equal(h.listener.edges, []time.Time{edge}) {
 		t.Errorf("Up got release edges %v, want [%v]", h.listener.edges, edge)
+	}
+}
+
+// A command still holding the loop past the grace leaves the loop and its
+// watchdog running after Run has returned, and the caller then closes the
+// devices: nothing may reach them any more. Before the gate the watchdog
+// showed its alert on the LED after Run had returned.
+func TestNoDeviceUseAfterRun(t *testing.T) {
+	started, proceed := make(chan struct{}), make(chan struct{})
+	stubborn := commands.Command{
+		Name: "stubborn", Pattern: "hold on", Kind: commands.Async,
+		Handler: func(req *commands.Request) (commands.Response, error) {
+			close(started)
+			<-proceed // holds the loop, ignoring its context
+			return commands.Response{Text: "done"}, nil
+		},
+	}
+	// The watchdog's threshold is long past the grace: it fires after Run
+	// has returned, and reports the event after showing the alert.
+	cfg := &Config{Grammar: true, WatchdogThreshold: time.Second}
+	alerts := make(chan Event, 1)
+	onEvent := func(e Event) {
+		if e.Kind == EventBlocked {
+			alerts <- e
+		}
+	}
+	h := newHarnessWith(t, cfg, Options{Commands: []commands.Command{stubborn}, Grace: 10 * time.Millisecond, OnEvent: onEvent})
+	h.utter("hold on")
+	<-started
+	h.stopOnce.Do(func() {}) // stopped here, expecting the grace to run out
+	h.cancel()
+	select {
+	case err := <-h.done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Run returned %v, want the grace's deadline", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("Run did not return after its grace")
+	}
+	select {
+	case <-alerts:
+	case <-time.After(waitLimit):
+		t.Fatal("the watchdog did not report the held loop")
+	}
+	close(proceed)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	if err := h.a.sched.Shutdown(ctx); err != nil {
+		t.Fatalf("the loop did not stop after the command returned: %v", err)
+	}
+	if n := len(h.led.blocked); n != 0 {
+		t.Errorf("the watchdog's alert was shown %d times after Run returned", n)
 	}
 }
