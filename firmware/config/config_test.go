@@ -98,6 +98,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"builtin name", "builtins:\n  hide: [time, weather]\n", "builtins.hide[1]", 4, `"weather" is not a built-in`},
 		{"pattern missing", "commands:\n  - run: [/bin/true]\n", "commands[0].pattern", 4, "pattern is required"},
 		{"pattern malformed", "commands:\n  - pattern: \"turn (on the light\"\n    run: [/bin/true]\n", "commands[0].pattern", 4, "unbalanced"},
+		{"pattern too long", "commands:\n  - pattern: " + strings.Repeat("a ", 2048) + "b\n    run: [/bin/true]\n", "commands[0].pattern", 4, "4097 characters long; at most 4096"},
 		{"nothing to do", "commands:\n  - pattern: hello\n", "commands[0]", 4, "needs run, publish or say"},
 		{"run placeholder", "commands:\n  - pattern: \"hi $who:Word\"\n    run: [/bin/echo, \"{whom}\"]\n", "commands[0].run[1]", 5, "{whom} is not a parameter"},
 		{"say placeholder", "commands:\n  - pattern: hi\n    run: [/bin/true]\n    say: \"{x}\"\n", "commands[0].say", 6, "{x} is neither"},
@@ -282,6 +283,7 @@ func TestParseDebugBlockLoop(t *testing.T) {
 	for _, tt := range []struct{ src, key string }{
 		{"debug:\n  block_loop: {hold: 1ms}\n", "debug.block_loop.hold"},
 		{"debug:\n  block_loop: {pattern: \"(block\"}\n", "debug.block_loop.pattern"},
+		{"debug:\n  block_loop: {pattern: " + strings.Repeat("x", 4097) + "}\n", "debug.block_loop.pattern"},
 	} {
 		if _, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src)); err == nil || !strings.Contains(err.Error(), tt.key) {
 			t.Errorf("%q: %v, want an error at %s", tt.src, err, tt.key)

@@ -3,7 +3,6 @@ package config
 import (
 	"time"
 
-	"github.com/hark-assistant/hark/commands/pattern"
 	"github.com/hark-assistant/hark/firmware/assistant"
 )
 
@@ -32,7 +31,5 @@ func (v *validator) debug(c *Config) {
 	}
 	*c.Debug.BlockLoop = c.Debug.BlockLoop.WithDefaults()
 	v.between("debug.block_loop.hold", c.Debug.BlockLoop.Hold, 100*time.Millisecond, 10*time.Minute)
-	if _, err := pattern.Compile(c.Debug.BlockLoop.Pattern, assistant.NewTypes()); err != nil {
-		v.fail("debug.block_loop.pattern", "%v", err)
-	}
+	v.compile("debug.block_loop.pattern", c.Debug.BlockLoop.Pattern, assistant.NewTypes())
 }

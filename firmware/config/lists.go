@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hark-assistant/hark/commands/pattern"
 	"github.com/hark-assistant/hark/firmware/assistant"
@@ -66,9 +67,8 @@ func (v *validator) commands(c *Config, types *pattern.Types) {
 			v.fail(key+".pattern", "a pattern is required")
 			continue
 		}
-		pat, err := pattern.Compile(cmd.Pattern, types)
-		if err != nil {
-			v.fail(key+".pattern", "%v", err)
+		pat, ok := v.compile(key+".pattern", cmd.Pattern, types)
+		if !ok {
 			continue
 		}
 		params := assistant.ParamNames(pat)
@@ -94,6 +94,24 @@ func (v *validator) commands(c *Config, types *pattern.Types) {
 			}
 		}
 	}
+}
+
+// maxPatternLen bounds a pattern, in characters: a spoken command is a
+// few words, and the file's size alone would let compiling take long.
+const maxPatternLen = 4096
+
+// compile compiles the pattern at key, reporting a problem there.
+func (v *validator) compile(key, src string, types *pattern.Types) (*pattern.Pattern, bool) {
+	if n := utf8.RuneCountInString(src); n > maxPatternLen {
+		v.fail(key, "%d characters long; at most %d", n, maxPatternLen)
+		return nil, false
+	}
+	pat, err := pattern.Compile(src, types)
+	if err != nil {
+		v.fail(key, "%v", err)
+		return nil, false
+	}
+	return pat, true
 }
 
 func (v *validator) sayKey(key string, j, n int) string {
