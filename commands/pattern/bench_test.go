@@ -138,3 +138,19 @@ func BenchmarkCompileLong(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExpandLong lists the one phrase of long patterns: the time per
+// op should grow in step with the size, not with its square.
+func BenchmarkExpandLong(b *testing.B) {
+	types := NewTypes()
+	for _, size := range []int{64 << 10, 256 << 10} {
+		p := MustCompile(strings.Repeat("turn (on) the light ", size/20), types)
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			for b.Loop() {
+				if e := p.Expand(50); len(e.Phrases) != 1 {
+					b.Fatalf("%d phrases", len(e.Phrases))
+				}
+			}
+		})
+	}
+}

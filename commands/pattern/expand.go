@@ -40,21 +40,16 @@ func expand(n node, limit int) ([]string, bool) {
 	case *wordNode:
 		return []string{n.word}, true
 	case *seqNode:
-		out := []string{""}
-		for _, it := range n.items {
-			tails, ok := expand(it, limit)
-			if !ok || len(out)*len(tails) > limit {
+		parts := make([][]string, len(n.items))
+		count := 1
+		for i, it := range n.items {
+			phrases, ok := expand(it, limit)
+			if !ok || count*len(phrases) > limit {
 				return nil, false
 			}
-			next := make([]string, 0, len(out)*len(tails))
-			for _, head := range out {
-				for _, tail := range tails {
-					next = append(next, strings.TrimSpace(head+" "+tail))
-				}
-			}
-			out = next
+			parts[i], count = phrases, count*len(phrases)
 		}
-		return out, true
+		return joinEach(parts, count), true
 	case *altNode:
 		var out []string
 		for _, a := range n.alts {
@@ -74,6 +69,32 @@ func expand(n node, limit int) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// joinEach joins one phrase of every part, in each of their count
+// combinations, the last part varying fastest. Each phrase is joined once
+// at the end: joining item by item would copy the phrase of a long
+// sequence once per item.
+func joinEach(parts [][]string, count int) []string {
+	out := make([]string, 0, count)
+	pick := make([]int, len(parts))
+	words := make([]string, 0, len(parts))
+	for range count {
+		words = words[:0]
+		for i, phrases := range parts {
+			if p := phrases[pick[i]]; p != "" { // an optional part left out
+				words = append(words, p)
+			}
+		}
+		out = append(out, strings.Join(words, " "))
+		for i := len(parts) - 1; i >= 0; i-- {
+			if pick[i]++; pick[i] < len(parts[i]) {
+				break
+			}
+			pick[i] = 0
+		}
+	}
+	return out
 }
 
 // vocabulary calls add with every fixed word n can match and reports
