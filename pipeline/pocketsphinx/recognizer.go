@@ -282,11 +282,12 @@ func (r *Recognizer) start() error {
 	if r.started {
 		return nil
 	}
-	if r.pending != nil {
-		if err := r.applyGrammar(*r.pending); err != nil {
+	if g := r.pending; g != nil {
+		// Dropped even if refused: kept, it would fail every utterance.
+		r.pending = nil
+		if err := r.applyGrammar(*g); err != nil {
 			return err
 		}
-		r.pending = nil
 	}
 	if err := r.startUtt(); err != nil {
 		return err
@@ -472,7 +473,11 @@ func (r *Recognizer) Reset() error {
 // StructuredJSGF), its open commands served by the open pass (see
 // Config.OpenSlots). Words are normalised with Words; a part with a word
 // missing from the dictionary is dropped with a logged warning. It fails,
-// keeping the current search, only if nothing is usable.
+// keeping the current search, if nothing is usable or the decoder refuses
+// the grammar. Set during an utterance, the grammar is applied when the
+// next one starts: if the decoder refuses it then, that first Accept
+// returns the error and feeds nothing, and the grammar is dropped, the
+// current search staying for the Accepts after.
 func (r *Recognizer) SetGrammar(gr *grammar.Grammar) error {
 	if r.ps == nil {
 		return errClosed
@@ -522,13 +527,15 @@ type search struct {
 
 const grammarSearch = "hark"
 
+// applyGrammar switches to g. If the decoder refuses it, the search in
+// force stays.
 func (r *Recognizer) applyGrammar(g search) error {
-	r.current = g
+	prev := r.current
 	if g.jsgf == "" {
-		return r.setSearch(r.defaultSearch)
+		return r.use(r.defaultSearch, g)
 	}
 	// Leave the grammar search before replacing it.
-	if err := r.setSearch(r.defaultSearch); err != nil {
+	if err := r.use(r.defaultSearch, search{}); err != nil {
 		return err
 	}
 	name, text := C.CString(grammarSearch), C.CString(g.jsgf)
@@ -548,10 +555,23 @@ func (r *Recognizer) applyGrammar(g search) error {
 		}()
 	}
 	if C.ps_set_jsgf_string(r.ps, name, text) < 0 {
-		r.current = search{}
-		return fmt.Errorf("pocketsphinx: grammar of %d phrases rejected by the decoder", g.phrases)
+		err := fmt.Errorf("pocketsphinx: grammar of %d phrases rejected by the decoder", g.phrases)
+		if prev.jsgf != "" {
+			// A refused grammar leaves the decoder's grammar search as it was.
+			err = errors.Join(err, r.use(grammarSearch, prev))
+		}
+		return err
 	}
-	return r.setSearch(grammarSearch)
+	return r.use(grammarSearch, g)
+}
+
+// use switches the decoder to the named search, which serves g.
+func (r *Recognizer) use(name string, g search) error {
+	if err := r.setSearch(name); err != nil {
+		return err
+	}
+	r.current = g
+	return nil
 }
 
 // wantsOpenPass reports whether the utterance is also decoded openly: the

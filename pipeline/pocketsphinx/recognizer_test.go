@@ -100,6 +100,57 @@ func TestSetGrammarUnusableKeepsCurrent(t *testing.T) {
 	}
 }
 
+// A grammar the decoder refuses fails the call that applies it, once: it
+// is dropped and the grammar before it stays for the utterances after.
+// StructuredJSGF writes nothing the decoder refuses, so the test breaks
+// the JSGF it wrote.
+func TestSetGrammarRefusedKeepsCurrent(t *testing.T) {
+	dir := t.TempDir()
+	pcm := map[string][]byte{}
+	for _, c := range commands {
+		pcm[c] = speak(t, dir, c)
+	}
+	const broken = "#JSGF V1.0;\ngrammar hark;\npublic <utterance> = ( stop;\n"
+	tests := []struct {
+		name string
+		set  func(r *Recognizer) error // sets a refused grammar; returns the error of the call that applies it
+	}{
+		{"between utterances", func(r *Recognizer) error {
+			return r.applyGrammar(search{jsgf: broken, phrases: 1})
+		}},
+		{"during an utterance", func(r *Recognizer) error {
+			if _, err := r.Accept(pcm["stop"][:3200]); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.SetGrammar(grammar.Phrases("stop")); err != nil {
+				t.Fatal(err)
+			}
+			r.pending.jsgf = broken
+			if _, err := r.Final(); err != nil {
+				t.Fatal(err)
+			}
+			_, err := r.Accept(pcm["stop"][:3200])
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecognizer(t, Config{})
+			if err := r.SetGrammar(commandGrammar()); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.set(r); err == nil || !strings.Contains(err.Error(), "rejected") {
+				t.Fatalf("applying a refused grammar: %v, want the decoder's rejection", err)
+			}
+			for _, c := range commands {
+				if got := recognise(t, r, pcm[c]); !slices.Contains(commands, got) {
+					t.Errorf("%q heard as %q, outside the grammar before the refused one", c, got)
+				}
+			}
+		})
+	}
+}
+
 // A grammar set during an utterance takes effect from the next one, and
 // nil lifts it again.
 func TestSetGrammarSwitches(t *testing.T) {
