@@ -31,10 +31,23 @@ type Pattern struct {
 	src    string
 	root   node
 	params []Param
-	// Cheap tests that rule out most utterances before any matching:
+	prefilter
+}
+
+// prefilter holds cheap tests that rule out most utterances before any
+// matching. Custom types keep theirs for the patterns that use them: walking
+// a type's pattern at every use instead would take exponential time on
+// types built of types.
+type prefilter struct {
 	first    map[string]bool // words a match can start with
 	firstAny bool            // a match can also start with other words
-	required []string        // words every match holds
+	required []string        // words every match holds, each once
+}
+
+func newPrefilter(root node) prefilter {
+	f := prefilter{first: map[string]bool{}, required: dedupe(requiredWords(root, nil))}
+	f.firstAny, _ = firstWords(root, f.first)
+	return f
 }
 
 // Compile parses src using the parameter types in types.
@@ -50,10 +63,7 @@ func Compile(src string, types *Types) (*Pattern, error) {
 	if markTail(root, true) {
 		return nil, p.errorf(0, "pattern has no words (it can match nothing)")
 	}
-	pat := &Pattern{src: src, root: root, params: p.params, first: map[string]bool{}}
-	pat.firstAny, _ = firstWords(root, pat.first)
-	pat.required = requiredWords(root, nil)
-	return pat, nil
+	return &Pattern{src: src, root: root, params: p.params, prefilter: newPrefilter(root)}, nil
 }
 
 // MustCompile is Compile for patterns known to be good; it panics on error.

@@ -132,6 +132,7 @@ func vocabulary(n node, add func(string)) (open bool) {
 	return open
 }
 
+// dedupe drops empty and repeated strings, in place, keeping the order.
 func dedupe(phrases []string) []string {
 	seen := map[string]bool{}
 	out := phrases[:0]

@@ -1,6 +1,9 @@
 package pattern
 
-import "math"
+import (
+	"maps"
+	"math"
+)
 
 // node is one construct of a compiled pattern. match tries it at token pos
 // and calls k with every end position it can reach, in order of preference,
@@ -376,8 +379,8 @@ func firstWords(n node, set map[string]bool) (anyWord, nullable bool) {
 		if n.def.root == nil {
 			return true, false
 		}
-		anyWord, _ = firstWords(n.def.root, set)
-		return anyWord, false
+		maps.Copy(set, n.def.first)
+		return n.def.firstAny, false
 	}
 	return true, false // * and **
 }
@@ -394,9 +397,7 @@ func requiredWords(n node, words []string) []string {
 	case *repeatNode:
 		return requiredWords(n.inner, words)
 	case *paramNode:
-		if n.def.root != nil {
-			return requiredWords(n.def.root, words)
-		}
+		return append(words, n.def.required...)
 	}
 	return words
 }

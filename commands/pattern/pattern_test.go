@@ -549,3 +549,39 @@ func TestNestingDepth(t *testing.T) {
 		})
 	}
 }
+
+// TestTypesOfTypes: a type built of two of the previous one, twenty deep,
+// stands for a million words. Compiling a pattern that uses it looks at
+// each type once, through what the type keeps of its own first and
+// required words, and lists each required word once.
+func TestTypesOfTypes(t *testing.T) {
+	types := NewTypes()
+	if err := types.AddList("T0", ListValue{Say: "big"}, ListValue{Say: "small"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := types.Add(Type{Name: "T1", Pattern: "$a:T0 red"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i <= 20; i++ {
+		if err := types.Add(Type{Name: fmt.Sprint("T", i), Pattern: fmt.Sprintf("$a:T%d $b:T%d", i-1, i-1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := Compile("paint $x:T20 now", types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(p.first)); p.firstAny || !reflect.DeepEqual(got, []string{"paint"}) {
+		t.Errorf("first words %q (any: %v), want paint", got, p.firstAny)
+	}
+	if !reflect.DeepEqual(p.required, []string{"paint", "red", "now"}) {
+		t.Errorf("required words: %d, want paint, red, now", len(p.required))
+	}
+	if !p.Anchored() {
+		t.Error("not anchored")
+	}
+	q := MustCompile("$x:T20", types)
+	if got := slices.Sorted(maps.Keys(q.first)); q.firstAny || !reflect.DeepEqual(got, []string{"big", "small"}) {
+		t.Errorf("first words %q (any: %v), want big, small", got, q.firstAny)
+	}
+}

@@ -44,6 +44,7 @@ const (
 type typeDef struct {
 	Type
 	root node
+	prefilter // of root, for the patterns that use the type
 	list []ListValue // the values of a list type
 }
 
@@ -82,7 +83,7 @@ func (t *Types) Add(typ Type) error {
 	if err != nil {
 		return fmt.Errorf("type %s: %w", typ.Name, err)
 	}
-	t.defs[typ.Name] = &typeDef{Type: typ, root: p.root}
+	t.defs[typ.Name] = &typeDef{Type: typ, root: p.root, prefilter: p.prefilter}
 	return nil
 }
 
@@ -139,8 +140,9 @@ func (t *Types) AddList(name string, values ...ListValue) error {
 			}
 			return nil, fmt.Errorf("%q is not in list %s", c.Text, name)
 		}},
-		root: alt,
-		list: slices.Clone(values),
+		root:      alt,
+		prefilter: newPrefilter(alt),
+		list:      slices.Clone(values),
 	}
 	return nil
 }
