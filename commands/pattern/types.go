@@ -43,9 +43,9 @@ const (
 // typeDef is a registered type: a built-in one (root == nil) or a custom one.
 type typeDef struct {
 	Type
-	root node
-	prefilter // of root, for the patterns that use the type
-	list []ListValue // the values of a list type
+	root      node
+	prefilter             // of root, for the patterns that use the type
+	list      []ListValue // the values of a list type
 }
 
 // ListValue is one value of a list type (see Types.AddList).
