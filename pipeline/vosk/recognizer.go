@@ -135,6 +135,8 @@ func (r *Recognizer) Accept(pcm []byte) (bool, error) {
 	}
 	if !r.inUtterance {
 		if err := r.prepare(); err != nil {
+			// Drop the grammar that failed: kept, it would fail every utterance.
+			r.nextGrammar, r.nextOpen = r.grammar, r.openRules
 			return false, err
 		}
 		r.inUtterance = true
@@ -227,7 +229,10 @@ func (r *Recognizer) Reset() error {
 // pattern.DefaultNumberPhrases, or a parameter's own range. Phrases with
 // words the model does not know are dropped and logged. A model without a
 // runtime graph cannot restrict: it keeps decoding openly and SetGrammar
-// returns pipeline.ErrGrammarUnsupported (logged once per model).
+// returns pipeline.ErrGrammarUnsupported (logged once per model). A
+// grammar libvosk refuses fails the call that builds it, the grammar
+// before it staying: SetGrammar between utterances; set during one, the
+// next utterance's first Accept, which then feeds nothing.
 func (r *Recognizer) SetGrammar(g *grammar.Grammar) error {
 	if r.closed {
 		return errClosed

@@ -269,6 +269,41 @@ func TestGrammarTakesEffectNextUtterance(t *testing.T) {
 	}
 }
 
+// A grammar libvosk refuses when the next utterance starts fails that
+// utterance's first Accept, once: it is dropped and the grammar before it
+// stays. grammarJSON writes no phrase list libvosk refuses, so the test
+// breaks the one it wrote.
+func TestGrammarRefusedKeepsCurrent(t *testing.T) {
+	r := newRecognizer(t, loadModel(t, true))
+	if err := r.SetGrammar(grammar.Phrases("zero", "one")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Accept(testmodel.Tone("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetGrammar(grammar.Phrases("two")); err != nil {
+		t.Fatal(err)
+	}
+	r.nextGrammar = "[1]" // libvosk: "Expecting array of strings"
+	if _, err := r.Final(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Accept(testmodel.Tone("two")); err == nil || !strings.Contains(err.Error(), "[1]") {
+		t.Fatalf("first Accept under the refused grammar: %v, want libvosk's refusal", err)
+	}
+	for range 2 {
+		if res := recognise(t, r, testmodel.Utterance("one")); res.Text != "one" {
+			t.Errorf("after the refused grammar: %q, want one", res.Text)
+		}
+		res := recognise(t, r, testmodel.Utterance("two"))
+		for _, w := range strings.Fields(res.Text) {
+			if !slices.Contains([]string{"zero", "one", "[unk]"}, w) {
+				t.Errorf("after the refused grammar: %q, outside the grammar before it", res.Text)
+			}
+		}
+	}
+}
+
 func TestGrammarUnknownWords(t *testing.T) {
 	logs := &logBuffer{}
 	m := loadModelLogging(t, true, slog.New(logs))
