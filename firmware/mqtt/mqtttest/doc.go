@@ -30,6 +30,8 @@
 // [Broker.Kill], [Broker.Restart] and [Broker.Reload] play a broker crash,
 // its return on the same port, and a configuration reload (after
 // [Broker.SetUsers]); [StartTLS] starts a broker that speaks MQTT over TLS.
+// Restart lets the code under test in only once every Subscription is back,
+// so that what it sends on reconnecting is not lost.
 //
 // Mosquitto must be installed (scripts/setup-mqtt, or make setup): without it
 // Start fails the test rather than skipping it. The package imports

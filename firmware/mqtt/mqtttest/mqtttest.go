@@ -63,6 +63,7 @@ type Broker struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
 	subs   []*Subscription // open, for Kill and Restart
+	users  [][2]string     // as last given to SetUsers, for Restart
 
 	pubMu sync.Mutex
 	pub   paho.Client // Publish's client, connected on first use
@@ -262,6 +263,15 @@ func (b *Broker) User() (name, passwordFile string) {
 // again on Reload or Restart.
 func (b *Broker) SetUsers(t testing.TB, users ...[2]string) {
 	t.Helper()
+	b.mu.Lock()
+	b.users = slices.Clone(users)
+	b.mu.Unlock()
+	b.writeUsers(t, users)
+}
+
+// writeUsers writes the password file: the fixture's user and users.
+func (b *Broker) writeUsers(t testing.TB, users [][2]string) {
+	t.Helper()
 	tool := findTool(t, "mosquitto_passwd")
 	file, tmp := filepath.Join(b.dir, "passwd"), filepath.Join(b.dir, "passwd.new")
 	os.Remove(tmp)
@@ -304,12 +314,21 @@ func (b *Broker) Kill() {
 // runs, and returns once it accepts connections and every open Subscription
 // has subscribed again, so that none misses a message published after
 // Restart returns.
+//
+// Until the Subscriptions are back, the broker lets in the fixture's user
+// only; then it reloads the users of SetUsers. A client under test that
+// reconnects at once would otherwise publish what it queued during the
+// outage before anyone subscribed, and the broker, without persistence,
+// would drop it. Such a client is refused (not authorised) meanwhile and
+// must try again, as it would after any refusal.
 func (b *Broker) Restart() {
 	b.t.Helper()
 	b.Kill()
+	b.writeUsers(b.t, nil)
 	b.mu.Lock()
 	err := b.startLocked()
 	subs := slices.Clone(b.subs)
+	users := b.users
 	b.mu.Unlock()
 	if err != nil {
 		b.t.Fatalf("mqtttest: restarting mosquitto: %v\n%s", err, b.log())
@@ -321,6 +340,8 @@ func (b *Broker) Restart() {
 			b.t.Fatalf("mqtttest: after Restart: %v", err)
 		}
 	}
+	b.writeUsers(b.t, users)
+	b.Reload()
 }
 
 // Reload makes the running broker read its configuration and its users

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -162,6 +163,56 @@ func TestTLS(t *testing.T) {
 	s := b.Subscribe(t, "x")
 	b.Publish(t, "x", "y", false)
 	if _, err := s.Next(deadline(t)); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestRestartSubscriptionsFirst: a client that reconnects the moment the
+// broker is back, and publishes at once what it queued meanwhile, finds the
+// Subscriptions there: Restart lets it in only after them.
+func TestRestartSubscriptionsFirst(t *testing.T) {
+	b := mqtttest.Start(t)
+	s := b.Subscribe(t, "queued")
+	name, file := b.User()
+	pw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := paho.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("mqtttest-eager").
+		SetUsername(name).SetPassword(strings.TrimSuffix(string(pw), "\n")).SetConnectTimeout(limit)
+	b.Kill()
+
+	ctx := deadline(t)
+	published := make(chan error, 1)
+	go func() {
+		refused := 0
+		for {
+			c := paho.NewClient(o)
+			if tok := c.Connect(); tok.WaitTimeout(limit) && tok.Error() == nil {
+				tok := c.Publish("queued", 1, false, "sent on reconnecting")
+				err := errors.New("no PUBACK")
+				if tok.WaitTimeout(limit) {
+					err = tok.Error()
+				}
+				c.Disconnect(250)
+				t.Logf("in after %d refused attempts", refused)
+				published <- err
+				return
+			}
+			refused++
+			select {
+			case <-ctx.Done():
+				published <- ctx.Err()
+				return
+			case <-time.After(5 * time.Millisecond): // knock again soon, as an eager client does
+			}
+		}
+	}()
+	b.Restart()
+	if err := <-published; err != nil {
+		t.Fatalf("the eager client: %v", err)
+	}
+	if _, err := s.Wait(ctx, mqtttest.Payload("queued", "sent on reconnecting")); err != nil {
 		t.Error(err)
 	}
 }
