@@ -205,8 +205,11 @@ func (p *parser) parseSequence() (*seqNode, error) {
 
 // maxDepth bounds how deeply groups nest. Parsing, compiling and matching
 // recurse once per level, and a hostile pattern nested a million deep would
-// overflow the stack; people write a handful of levels.
-const maxDepth = 100
+// overflow the stack. The bound is low because the grammar exported for a
+// recognizer nests up to four levels for every group, and a Number's rules
+// some more, within package grammar's own bound of 64: past 11 groups
+// grammar.Check refuses it. People nest two or three.
+const maxDepth = 10
 
 func (p *parser) parseGroup(open byte) (node, error) {
 	start := p.pos

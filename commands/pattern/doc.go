@@ -15,7 +15,7 @@
 //	$room:Word               a named, typed parameter
 //	$room:Word?              an optional parameter (absent means not set)
 //
-// Groups, ( ) and { }, nest at most 100 deep.
+// Groups, ( ) and { }, nest at most 10 deep.
 //
 // A pattern is searched in the utterance: `turn on the light` matches
 // "please turn on the light now". Where a match can start at several places

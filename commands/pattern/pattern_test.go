@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
 // testTypes is a registry with custom types covering enumerations, a parse
@@ -509,25 +511,27 @@ func TestTailAndFirstWords(t *testing.T) {
 	}
 }
 
-// TestNestingDepth: groups nest up to maxDepth deep; deeper nesting, even a
-// million levels, is a syntax error at the first bracket too deep rather
-// than a stack overflow. Groups side by side do not add up.
+// TestNestingDepth: groups nest up to maxDepth deep, and the grammar of
+// the deepest, nested in the way that nests grammars most, is within
+// package grammar's bound; deeper nesting, even a million levels, is a
+// syntax error at the first bracket too deep rather than a stack overflow.
+// Groups side by side do not add up.
 func TestNestingDepth(t *testing.T) {
-	nest := func(open, close string, n int) string {
-		return strings.Repeat(open, n) + "a" + strings.Repeat(close, n)
+	nest := func(open, inner, close string, n int) string {
+		return strings.Repeat(open, n) + inner + strings.Repeat(close, n)
 	}
 	tests := []struct {
 		name, pattern string
 		text          string // matched whole when the pattern compiles
 		errPos        int    // -1: compiles
 	}{
-		{"deepest", nest("(", ")", maxDepth), "a", -1},
-		{"deepest repetition", nest("{", "}", maxDepth), "a a", -1},
-		{"side by side", strings.Repeat("((a)?) ", 10*maxDepth) + "b", "a a b", -1},
-		{"too deep", nest("(", ")", maxDepth+1), "", maxDepth},
-		{"too deep mixed", nest("({", "})", maxDepth/2+1), "", maxDepth},
-		{"too deep after a group", "(a) " + nest("(", ")", maxDepth+1), "", 4 + maxDepth},
-		{"a million deep", nest("(", ")", 1_000_000), "", maxDepth},
+		{"deepest", nest("x {y|z ", "w $n:Number", "}? ", maxDepth), strings.Repeat("x z ", maxDepth) + "w 5", -1},
+		{"deepest groups", nest("(", "a", ")", maxDepth), "a", -1},
+		{"side by side", strings.Repeat("((a)?) ", 100*maxDepth) + "b", "a a b", -1},
+		{"too deep", nest("(", "a", ")", maxDepth+1), "", maxDepth},
+		{"too deep mixed", nest("({", "a", "})", maxDepth/2+1), "", maxDepth},
+		{"too deep after a group", "(a) " + nest("(", "a", ")", maxDepth+1), "", 4 + maxDepth},
+		{"a million deep", nest("(", "a", ")", 1_000_000), "", maxDepth},
 		{"a million open", strings.Repeat("(", 1_000_000), "", maxDepth},
 	}
 	for _, tt := range tests {
@@ -539,6 +543,11 @@ func TestNestingDepth(t *testing.T) {
 				}
 				if m, ok := p.MatchString(tt.text); !ok || m.Text != tt.text {
 					t.Errorf("MatchString(%q) = %q, %v", tt.text, m.Text, ok)
+				}
+				b := NewGrammarBuilder()
+				g := &grammar.Grammar{Commands: []grammar.Command{{Name: "c", Body: b.Node(p)}}, Rules: b.Rules()}
+				if err := g.Check(); err != nil {
+					t.Errorf("grammar: %v", err)
 				}
 				return
 			}
