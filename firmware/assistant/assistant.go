@@ -702,6 +702,12 @@ func (a *Assistant) updateGrammar(force bool) {
 	a.audio(func() {
 		if err := a.listener.SetGrammar(g); err != nil && !errors.Is(err, pipeline.ErrGrammarUnsupported) {
 			a.log.Warn("setting the recognizer's grammar", "err", err)
+			// Not in force: the next update sends it again.
+			a.post("grammar refused", func() {
+				if a.lastGrammar == g {
+					a.grammarSent = false
+				}
+			})
 		}
 	})
 }

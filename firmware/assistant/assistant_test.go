@@ -28,6 +28,7 @@ type fakeListener struct {
 	downs    int
 	muted    bool
 	grammars []*grammar.Grammar
+	refuse   error         // if set, the next SetGrammar fails with it
 	gate     chan struct{} // if set, Up waits for it to close
 	onDown   func()        // if set, called by Down, as push-to-talk calls OnEvent
 	edges    []time.Time   // the release edges Up was given
@@ -85,9 +86,11 @@ func (l *fakeListener) SetMuted(m bool) error {
 
 func (l *fakeListener) SetGrammar(g *grammar.Grammar) error {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.grammars = append(l.grammars, g)
-	l.mu.Unlock()
-	return nil
+	err := l.refuse
+	l.refuse = nil
+	return err
 }
 
 // fakeSpeaker records what is said; it finishes at once.

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -230,6 +231,44 @@ func TestDispatchGrammar(t *testing.T) {
 		if !slices.Contains(g, want) {
 			t.Errorf("grammar lacks %q: %q", want, g)
 		}
+	}
+}
+
+// TestDispatchGrammarRefusedIsSentAgain: a grammar the listener refused is
+// not taken as in force; the next update sends it again.
+func TestDispatchGrammarRefusedIsSentAgain(t *testing.T) {
+	var room *commands.Context
+	light := commands.Command{
+		Name: "light", Pattern: "turn on the light",
+		Handler: func(*commands.Request) (commands.Response, error) {
+			return commands.Response{Text: "Which room?", Context: room}, nil
+		},
+	}
+	h := newHarness(t, nil, light)
+	var err error
+	room, err = h.a.manager.NewContext(time.Minute, commands.Command{
+		Name: "room", Pattern: "the $room:Word",
+		Handler: func(*commands.Request) (commands.Response, error) {
+			// Asks again: the context closed and opened, the grammar the same.
+			return commands.Response{Text: "Which room?", CloseContext: true, Context: room}, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each turn's press follows the grammars sent before it on the
+	// listener's goroutine: after a turn, they have been set.
+	h.turn("what time is it", "It's 3:04 PM.")
+	h.listener.mu.Lock()
+	h.listener.refuse = errors.New("refused")
+	h.listener.mu.Unlock()
+	h.turn("turn on the light", "Which room?")
+	h.turn("the attic", "Which room?")
+	h.turn("what time is it", "It's 3:04 PM.")
+	h.listener.mu.Lock()
+	defer h.listener.mu.Unlock()
+	if got := h.listener.grammars; len(got) != 3 || !got[1].Equal(got[2]) || got[0].Equal(got[1]) {
+		t.Fatalf("grammars set %d times, want 3: at the start, with the context (refused), and the same again", len(got))
 	}
 }
 
