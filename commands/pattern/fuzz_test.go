@@ -33,6 +33,11 @@ func FuzzCompile(f *testing.F) {
 		{"note $what:Rest", "note buy milk"},
 		{"$n:Number", "minus three point five"},
 		{"STRASSE", "straße"},
+		// Long and nested patterns.
+		{strings.Repeat("x {y|z ", maxDepth) + "w $n:Number" + strings.Repeat("}? ", maxDepth), strings.Repeat("x z ", maxDepth) + "w five"},
+		{strings.Repeat("(", maxDepth+1) + "a" + strings.Repeat(")", maxDepth+1), "a"},
+		{strings.Repeat("go (up|down)? {left|right} * ", 200) + "**", "go up left x go right y z"},
+		{"(" + strings.Repeat("a|b c|", 500) + "d) (e)?", "b c e"},
 	} {
 		f.Add(seed.pattern, seed.text)
 	}
@@ -49,6 +54,12 @@ func FuzzCompile(f *testing.F) {
 			}
 			return
 		}
+		if canBeEmpty(p.root) {
+			t.Fatalf("Compile(%q) took a pattern that can match nothing", src)
+		}
+		if slot := badTail(p.root, true); slot != nil {
+			t.Fatalf("Compile(%q): open slot %+v is greedy or lazy against what follows it", src, slot)
+		}
 		if len(text) > 200 {
 			text = text[:200] // keeps backtracking over nested repetitions affordable
 		}
@@ -64,6 +75,12 @@ func FuzzCompile(f *testing.F) {
 			wantOK = wantOK && want.Start == at
 			if got, ok := p.FindAt(u, at, len(u.Tokens)); ok != wantOK || (ok && !reflect.DeepEqual(got, want)) {
 				t.Fatalf("Compile(%q).FindAt(%q, %d) = %+v, %v; Find gives %+v", src, text, at, got, ok, want)
+			}
+		}
+		// The quick tests never rule out a match.
+		for at := range min(len(u.Tokens), 4) {
+			if _, ok := p.matchAt(&matcher{u: u, toks: u.Tokens}, at); ok && (!p.mayStartWith(u.Tokens[at]) || !p.mayMatch(u)) {
+				t.Fatalf("Compile(%q) matches %q at %d, but its quick tests rule that out", src, text, at)
 			}
 		}
 		if p.Canonical() == "" {
@@ -94,6 +111,56 @@ func FuzzCompile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// canBeEmpty reports whether n can match no words, by definition: what
+// Compile works out on the way, more cheaply, is checked against it.
+func canBeEmpty(n node) bool {
+	switch n := n.(type) {
+	case *seqNode:
+		return !slices.ContainsFunc(n.items, func(it node) bool { return !canBeEmpty(it) })
+	case *altNode:
+		return slices.ContainsFunc(n.alts, canBeEmpty)
+	case *optNode:
+		return true
+	case *repeatNode:
+		return canBeEmpty(n.inner)
+	}
+	return false
+}
+
+// badTail returns an open slot that is greedy when it should be lazy or
+// the other way round: greedy exactly when all that can follow it, up to
+// the end of the pattern and never out of a repetition, can match nothing.
+func badTail(n node, tail bool) node {
+	switch n := n.(type) {
+	case *seqNode:
+		for i, it := range n.items {
+			rest := tail && !slices.ContainsFunc(n.items[i+1:], func(after node) bool { return !canBeEmpty(after) })
+			if slot := badTail(it, rest); slot != nil {
+				return slot
+			}
+		}
+	case *altNode:
+		for _, a := range n.alts {
+			if slot := badTail(a, tail); slot != nil {
+				return slot
+			}
+		}
+	case *optNode:
+		return badTail(n.inner, tail)
+	case *repeatNode:
+		return badTail(n.inner, false)
+	case *manyNode:
+		if n.greedy != tail {
+			return n
+		}
+	case *paramNode:
+		if n.greedy != tail {
+			return n
+		}
+	}
+	return nil
 }
 
 // FuzzSplit checks that every token is a non-empty, lower-cased slice of
