@@ -50,6 +50,7 @@ const (
 	writeTimeout   = 5 * time.Second  // one packet onto the wire
 	ackTimeout     = 10 * time.Second // a batch's acknowledgements; then the connection is deemed dead
 	flushTimeout   = 2 * time.Second  // what a stopping client spends sending what is queued
+	forgetTimeout  = 5 * time.Second  // Forget's connection and acknowledgements: a person waits at the terminal
 	quiesce        = 1000             // ms Disconnect may take; it joins Paho's goroutines within it
 	maxInputText   = 1000             // bytes of say/utterance text accepted
 	maxSensorText  = 255              // Home Assistant's limit for a sensor's state
@@ -269,13 +270,13 @@ func (c *Client) connect(ctx context.Context, clientID string, will bool) (paho.
 	mu.Unlock()
 	if err := tok.Error(); err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+			return nil, nil, context.Cause(ctx)
 		}
 		return nil, nil, err
 	}
 	if ctx.Err() != nil { // connected, but ctx may have closed the socket meanwhile
 		conn.Disconnect(quiesce)
-		return nil, nil, ctx.Err()
+		return nil, nil, context.Cause(ctx)
 	}
 	return conn, lost, nil
 }
@@ -589,8 +590,12 @@ func CheckTopic(topic string) error {
 // running it uses Run's connection (ErrNotConnected while the broker is
 // down); otherwise, as for `hark run --mqtt-forget`, it connects on its own
 // for the call and also clears the retained state, transcript, mute and
-// availability topics.
+// availability topics. It gives up, with an error naming the broker, if the
+// broker has not acknowledged everything within 5 s.
 func (c *Client) Forget(ctx context.Context) error {
+	ctx, cancel := context.WithTimeoutCause(ctx, forgetTimeout,
+		fmt.Errorf("no answer from the broker %s within %s", c.broker.Host, forgetTimeout))
+	defer cancel()
 	msgs := discoveryMessages(&c.cfg, c.t, true)
 	c.mu.Lock()
 	c.forgotten = true
@@ -625,7 +630,7 @@ func (c *Client) publishAll(ctx context.Context, conn paho.Client, msgs []messag
 				return fmt.Errorf("mqtt: publish to %s: %w", msgs[i].topic, err)
 			}
 		case <-ctx.Done():
-			return fmt.Errorf("mqtt: publish to %s: %w", msgs[i].topic, ctx.Err())
+			return fmt.Errorf("mqtt: publish to %s: %w", msgs[i].topic, context.Cause(ctx))
 		}
 	}
 	return nil
