@@ -110,6 +110,9 @@ func TestGrammarStructure(t *testing.T) {
 		"set a timer for ten minutes":                             true,
 		"set a timer for a hundred and five seconds":              true,
 		"set a timer for minus three point five minutes":          true,
+		"set a timer for point five seconds":                      true, // as ParseSpoken reads it
+		"set a timer for minus point five seconds":                true,
+		"set a timer for point minutes":                           false,
 		"set and forty and minutes":                               false,
 		"set a timer for ten and minutes":                         false,
 		"turn on the lounge light and turn off the bedroom light": true,

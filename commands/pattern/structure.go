@@ -139,7 +139,8 @@ func (b *GrammarBuilder) rangedNumber(lo, hi int) grammar.Node {
 
 // numberRules adds the spoken-number rules once: zero to 999 999, with
 // "a hundred", "a thousand", "and" after hundred or thousand ("one hundred
-// and five"), a sign (minus, negative) and decimals (three point five).
+// and five"), a sign (minus, negative) and decimals (three point five,
+// point five).
 // Digits are not in it: recognizers spell numbers out.
 func (b *GrammarBuilder) numberRules() {
 	if b.known[NumberRule] {
@@ -157,6 +158,8 @@ func (b *GrammarBuilder) numberRules() {
 	teens := words("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 	tens := words("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 	ref := grammar.RefTo
+	sign := grammar.O(words("minus", "negative"))
+	decimals := grammar.S(grammar.W("point"), grammar.R(grammar.A(grammar.W("zero"), ref("Number.unit"))))
 	b.rules = append(b.rules,
 		grammar.Rule{Name: "Number.unit", Body: units},
 		grammar.Rule{Name: "Number.99", Body: grammar.A(ref("Number.unit"), teens, grammar.S(tens, grammar.O(ref("Number.unit"))))},
@@ -166,10 +169,9 @@ func (b *GrammarBuilder) numberRules() {
 		grammar.Rule{Name: "Number.999999", Body: grammar.A(
 			grammar.S(grammar.A(ref("Number.999"), grammar.W("a")), grammar.W("thousand"), grammar.O(grammar.S(grammar.O(grammar.W("and")), ref("Number.999")))),
 			ref("Number.999"))},
-		grammar.Rule{Name: NumberRule, Phrases: DefaultNumberPhrases(), Body: grammar.S(
-			grammar.O(words("minus", "negative")),
-			grammar.A(grammar.W("zero"), ref("Number.999999")),
-			grammar.O(grammar.S(grammar.W("point"), grammar.R(grammar.A(grammar.W("zero"), ref("Number.unit"))))))},
+		grammar.Rule{Name: NumberRule, Phrases: DefaultNumberPhrases(), Body: grammar.A(
+			grammar.S(sign, grammar.A(grammar.W("zero"), ref("Number.999999")), grammar.O(decimals)),
+			grammar.S(sign, decimals))}, // "point five", as ParseSpoken reads it
 	)
 }
 
