@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The conversation endpoint and the shapes below follow Home Assistant's
@@ -32,6 +34,10 @@ const (
 	maxBody      = 256 << 10 // an answer larger than this is refused
 	maxTokenFile = 16 << 10  // a long-lived token is a JWT of ~200 bytes
 	maxSnippet   = 200       // bytes of an error body quoted in a StatusError
+	// maxSpeech is the most of an answer's speech kept, in characters (as
+	// Hark's speech.MaxText): Hark synthesises what it speaks in memory,
+	// and 256 KiB of text would be hours of audio.
+	maxSpeech = 2000
 )
 
 // request is the body of POST /api/conversation/process. Home Assistant's
@@ -317,14 +323,40 @@ func (c *Client) exchange(ctx context.Context, in request, seq uint64) (_ Answer
 		return Answer{}, "", errors.New(`home assistant: unreadable answer: no "response" object with a response_type`)
 	}
 	c.remember(seq, out.ConversationID)
+	speech := c.fit(r.Speech.Plain.Speech)
 	if r.ResponseType == "error" {
-		return Answer{}, r.ResponseType, &ResponseError{Code: r.Data.Code, Speech: r.Speech.Plain.Speech}
+		return Answer{}, r.ResponseType, &ResponseError{Code: r.Data.Code, Speech: speech}
 	}
 	return Answer{
-		Speech:         r.Speech.Plain.Speech,
+		Speech:         speech,
 		ConversationID: out.ConversationID,
 		Continue:       out.ContinueConversation,
 	}, r.ResponseType, nil
+}
+
+// fit cuts speech to maxSpeech characters at a word boundary, with a
+// warning.
+func (c *Client) fit(speech string) string {
+	n := utf8.RuneCountInString(speech)
+	if n <= maxSpeech {
+		return speech
+	}
+	end, k := 0, 0
+	for end = range speech { // to the byte offset of character maxSpeech
+		if k == maxSpeech {
+			break
+		}
+		k++
+	}
+	cut := speech[:end]
+	if r, _ := utf8.DecodeRuneInString(speech[end:]); !unicode.IsSpace(r) {
+		if space := strings.LastIndexFunc(cut, unicode.IsSpace); space > 0 {
+			cut = cut[:space]
+		}
+	}
+	cut = strings.TrimRightFunc(cut, unicode.IsSpace)
+	c.log.Warn("home assistant: answer too long to speak: cut", "chars", n, "kept", utf8.RuneCountInString(cut), "max", maxSpeech)
+	return cut
 }
 
 // remember keeps the conversation of exchange seq unless a later exchange

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // wait is the longest a test waits for anything; it bounds a hang, it
@@ -375,5 +377,72 @@ func TestConcurrent(t *testing.T) {
 		case <-time.After(wait):
 			t.Fatalf("concurrent Process calls did not return within %s", wait)
 		}
+	}
+}
+
+// TestLongSpeechCut: an answer's speech, which Hark synthesises whole
+// before playing, is cut to maxSpeech characters at a word boundary, with
+// a warning, however much of the 256 KiB an answer may take it fills.
+func TestLongSpeechCut(t *testing.T) {
+	long := strings.Repeat("Démo words ", 20_000) // 220 000 characters
+	tests := []struct {
+		name         string
+		responseType string
+	}{
+		{"answer", "query_answer"},
+		{"error response", "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+				io.WriteString(w, haAnswer(tt.responseType, "unknown", long, "01JC"))
+			})
+			logs := &syncBuffer{}
+			c, err := newClient(Config{URL: f.srv.URL, TokenFile: writeToken(t, testToken+"\n", 0o600)},
+				slog.New(slog.NewTextHandler(logs, nil)), options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.CloseIdleConnections()
+			ans, err := process(t, c, context.Background(), "tell me everything")
+			speech := ans.Speech
+			if re, ok := errors.AsType[*ResponseError](err); ok {
+				speech = re.Speech
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if n := utf8.RuneCountInString(speech); n > maxSpeech || n < maxSpeech-len("words ") {
+				t.Errorf("speech of %d characters, want at most %d and nearly as many", n, maxSpeech)
+			}
+			if !strings.HasPrefix(long, speech) || len(speech) == len(long) || long[len(speech)] != ' ' {
+				t.Errorf("speech of %d bytes is not the answer's start cut at a word", len(speech))
+			}
+			if l := logs.String(); !strings.Contains(l, "too long") || !strings.Contains(l, "chars=220000") {
+				t.Errorf("log %q, want the cut reported with the speech's length", l)
+			}
+		})
+	}
+}
+
+func TestFitSpeech(t *testing.T) {
+	word := strings.Repeat("a", maxSpeech+5)
+	fill := strings.Repeat("é", maxSpeech-3) // characters, not bytes, count
+	tests := []struct {
+		name, speech, want string
+	}{
+		{"short", "Turned on the light.", "Turned on the light."},
+		{"at the limit", fill + " ab", fill + " ab"},
+		{"over, inside a word", fill + " abc", fill},
+		{"over, at a space", fill + " ab cd", fill + " ab"},
+		{"one long word", word, word[:maxSpeech]},
+	}
+	c := &Client{log: slog.New(slog.DiscardHandler)}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := c.fit(tt.speech); got != tt.want {
+				t.Errorf("fit: %d characters ending %q, want %d ending %q", utf8.RuneCountInString(got), got[max(0, len(got)-8):],
+					utf8.RuneCountInString(tt.want), tt.want[max(0, len(tt.want)-8):])
+			}
+		})
 	}
 }

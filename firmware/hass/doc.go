@@ -4,7 +4,9 @@
 //
 // A Client posts the text to POST /api/conversation/process on the
 // configured Home Assistant, authenticated with a long-lived access token
-// read from a file, and returns the plain-text speech of the answer. While
+// read from a file, and returns the plain-text speech of the answer, cut at
+// a word boundary to 2000 characters (two minutes of speech) with a warning
+// when longer: Hark synthesises what it says in memory. While
 // the previous exchange is fresh (Config.ConversationTTL) it sends that
 // exchange's conversation_id, so a follow-up ("and the kitchen?") continues
 // the same conversation. Every call is bounded by Config.Timeout; failures
