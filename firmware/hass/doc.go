@@ -6,13 +6,13 @@
 // configured Home Assistant, authenticated with a long-lived access token
 // read from a file, and returns the plain-text speech of the answer, cut at
 // a word boundary to 2000 characters (two minutes of speech) with a warning
-// when longer: Hark synthesises what it says in memory. While
-// the previous exchange is fresh (Config.ConversationTTL) it sends that
-// exchange's conversation_id, so a follow-up ("and the kitchen?") continues
-// the same conversation. Every call is bounded by Config.Timeout; failures
-// come back as errors that say what went wrong (no answer in time, an HTTP
-// status, Home Assistant's own error response with its code, an answer that
-// is not the documented JSON), for the caller to answer "Sorry, …".
+// when longer: Hark synthesises what it says in memory. While the previous
+// exchange is fresh (Config.ConversationTTL) it sends that exchange's
+// conversation_id, so a follow-up ("and the kitchen?") continues the same
+// conversation. Every call is bounded by Config.Timeout; failures come back
+// as errors that say what went wrong (no answer in time, an HTTP status,
+// Home Assistant's own error response with its code, an answer that is not
+// the documented JSON), for the caller to answer "Sorry, …".
 //
 // The wire format follows Home Assistant's documentation:
 //
