@@ -33,8 +33,10 @@
 // a type that is any one of several others.
 //
 // Matching backtracks, bounded: a pathological pattern such as {a|a} that
-// would take exponential time on a long utterance gives up (no match) after
-// a fixed number of steps; ordinary patterns never come near it.
+// would take exponential time on a long utterance, or a Number parameter
+// reading a hostile utterance of thousands of number words, gives up (no
+// match) after a fixed number of steps; ordinary patterns and utterances
+// never come near it.
 //
 // Compiled patterns and a Types registry that is no longer added to are safe
 // for concurrent use.

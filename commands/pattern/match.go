@@ -40,7 +40,9 @@ type binding struct {
 
 // matchBudget bounds the work of one Find. Authored patterns need a few
 // hundred steps; pathological ones such as {a|a} over a long run of "a"
-// would backtrack exponentially, and give up (no match) instead.
+// would backtrack exponentially, and give up (no match) instead. A word a
+// Number or a Parse hook reads costs a step too, or a hostile utterance of
+// thousands of words would take time quadratic or cubic in its length.
 const matchBudget = 100_000
 
 type matcher struct {
@@ -122,8 +124,11 @@ func (p *Pattern) mayMatch(u Utterance) bool {
 }
 
 // exhausted counts a step and reports whether the budget is spent.
-func (m *matcher) exhausted() bool {
-	m.steps++
+func (m *matcher) exhausted() bool { return m.charge(1) }
+
+// charge counts n steps and reports whether the budget is spent.
+func (m *matcher) charge(n int) bool {
+	m.steps += n
 	return m.steps > matchBudget
 }
 
@@ -269,7 +274,13 @@ func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 		words = append(words, m.toks[limit].Norm)
 		limit++
 	}
+	if m.charge(limit - pos) {
+		return false
+	}
 	for end := limit; end > pos; end-- {
+		if m.charge(end - pos) {
+			return false
+		}
 		v, ok := ParseSpoken(words[:end-pos])
 		if ok && n.inRange(v) && m.bind(n.name, Value{Type: TypeNumber, Text: m.u.span(pos, end), Value: v}, end, k) {
 			return true
@@ -294,7 +305,11 @@ func (n *paramNode) matchCustom(m *matcher, pos int, k func(int) bool) bool {
 		var v any
 		switch {
 		case n.def.Parse != nil:
-			// Only Parse reads Words: build them for it alone.
+			// Only Parse reads Words: build them for it alone, at a step
+			// a word (see matchBudget).
+			if m.charge(end - pos) {
+				return false
+			}
 			for _, t := range m.toks[pos:end] {
 				c.Words = append(c.Words, t.Norm)
 			}

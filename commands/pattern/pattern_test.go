@@ -424,15 +424,39 @@ func TestExpand(t *testing.T) {
 	}
 }
 
-// TestBacktrackingBudget: a pathological pattern gives up instead of
-// backtracking exponentially; an ordinary one on the same text still matches.
+// TestBacktrackingBudget: a pathological pattern, or an utterance of
+// thousands of words a Number or a Parse hook reads, gives up instead of
+// taking exponential, quadratic or cubic time; ordinary patterns on the
+// same kind of text still match.
 func TestBacktrackingBudget(t *testing.T) {
-	text := strings.Repeat("a ", 80) + "end"
-	if m, ok := MustCompile("{a|a} {x|y}", NewTypes()).MatchString(text); ok {
-		t.Errorf("matched %q", m.Text)
+	types := NewTypes()
+	if err := types.Add(Type{Name: "Picky", Pattern: "**", Parse: func(c Candidate) (any, error) {
+		if c.Text != "ok" {
+			return nil, errors.New("not ok")
+		}
+		return c.Text, nil
+	}}); err != nil {
+		t.Fatal(err)
 	}
-	if _, ok := MustCompile("{a} end", NewTypes()).MatchString(text); !ok {
-		t.Error("{a} end did not match")
+	as := strings.Repeat("a ", 80) + "end"
+	tests := []struct {
+		pattern, text string
+		want          string // the match; "" when it gives up
+	}{
+		{"{a|a} {x|y}", as, ""},
+		{"{a} end", as, strings.TrimSpace(as)},
+		{"$n:Number minutes", strings.Repeat("one ", 20_000) + "minutes", ""},
+		{"$n:Number y", "one point " + strings.Repeat("one ", 20_000) + "x y", ""},
+		{"$n:Number minutes", strings.Repeat("one ", 40) + "minutes", "one minutes"},
+		{"$n:Number minutes", "in twenty five minutes", "twenty five minutes"},
+		{"$p:Picky", strings.Repeat("w ", 2_000) + "ok", ""},
+		{"$p:Picky", "w w ok", "ok"},
+	}
+	for _, tt := range tests {
+		m, ok := MustCompile(tt.pattern, types).MatchString(tt.text)
+		if ok != (tt.want != "") || m.Text != tt.want {
+			t.Errorf("%q on %.40q...: matched %q, %v; want %q", tt.pattern, tt.text, m.Text, ok, tt.want)
+		}
 	}
 }
 
