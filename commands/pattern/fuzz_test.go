@@ -14,8 +14,10 @@ import (
 
 // FuzzCompile feeds arbitrary patterns and utterances to the parser, the
 // matcher, the canonical form and the grammar expansion: none may panic,
-// errors must be *SyntaxError with a position inside the pattern, and a
-// match must lie inside the utterance.
+// errors must be *SyntaxError with a position inside the pattern, a match
+// must lie inside the utterance, and what Compile works out in one pass
+// (nullability, greedy slots, first and required words) must agree with
+// its definition.
 func FuzzCompile(f *testing.F) {
 	for _, seed := range []struct{ pattern, text string }{
 		{"turn (on|off) the $room:Word? light", "please turn on the kitchen light"},
