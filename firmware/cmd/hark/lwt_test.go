@@ -16,8 +16,16 @@ import (
 // TestMain lets a test start this binary as hark itself: with
 // HARK_TEST_MAIN=1 it runs hark with the arguments after the test flags.
 func TestMain(m *testing.M) {
-	if os.Getenv("HARK_TEST_MAIN") == "1" {
+	switch os.Getenv("HARK_TEST_MAIN") {
+	case "1":
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	case "hung-shutdown":
+		// main's signal handling over a shutdown that never ends.
+		ctx, _ := signalContext(os.Stderr)
+		fmt.Println("ready")
+		<-ctx.Done()
+		fmt.Println("stopping")
+		select {}
 	}
 	os.Exit(m.Run())
 }

@@ -48,10 +48,48 @@ func subcommands() map[string]subcommand {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// exitInterrupted is the status of a Hark ended by a second signal, as a
+// shell gives a process killed by SIGINT.
+const exitInterrupted = 130
+
+// signalContext is done at the first SIGINT or SIGTERM, which asks Hark to
+// stop cleanly; a second one ends the process at once, should that stop
+// hang. (Giving the signal back its default action would not do: started
+// in the background, as by a non-interactive shell, SIGINT's default is to
+// be ignored.) stop ends the watch.
+func signalContext(stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cancel()
+		fmt.Fprintln(stderr, "hark: stopping (signal again to quit at once)")
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "hark: quit before stopping cleanly")
+			os.Exit(exitInterrupted)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		<-watched
+		cancel()
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
