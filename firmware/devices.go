@@ -302,7 +302,7 @@ func (d *devices) button(ctx context.Context, a *assistant.Assistant, log *slog.
 // OpenMic opens the configured microphone. Its error names the device, as
 // the configuration does.
 func OpenMic(c config.AudioConfig, log *slog.Logger, onEvent func(audio.Event)) (*audio.Capture, error) {
-	capture, err := audio.OpenCapture(audio.CaptureConfig{Backend: c.Backend, Device: c.Device, Gain: c.Gain, Logger: log, OnEvent: onEvent})
+	capture, err := audio.OpenCapture(audio.CaptureConfig{Backend: c.Backend, Device: c.Device, Gain: c.Gain, DeviceBuffer: c.DeviceBuffer, Logger: log, OnEvent: onEvent})
 	if err != nil {
 		device := fmt.Sprintf("audio.device %q", c.Device)
 		if c.Device == "" {
@@ -321,11 +321,14 @@ func OpenMic(c config.AudioConfig, log *slog.Logger, onEvent func(audio.Event)) 
 // configuration's default is written in config.Default). onEvent gets
 // push-to-talk's events, on its goroutine.
 func pttConfig(c config.AudioConfig, log *slog.Logger, onEvent func(audio.Event)) audio.PTTConfig {
-	preRoll := c.PreRoll
+	preRoll, tail := c.PreRoll, c.Tail
 	if preRoll == 0 {
 		preRoll = -1
 	}
-	return audio.PTTConfig{PreRoll: preRoll, MaxUtterance: c.MaxUtterance, Logger: log, OnEvent: onEvent}
+	if tail == 0 {
+		tail = -1
+	}
+	return audio.PTTConfig{PreRoll: preRoll, MaxUtterance: c.MaxUtterance, Tail: tail, Logger: log, OnEvent: onEvent}
 }
 
 // ledIndicator shows states and the watchdog's alert on the LED driver.

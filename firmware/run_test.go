@@ -108,10 +108,11 @@ func TestPTTConfig(t *testing.T) {
 		src         string
 		pttPreRoll  time.Duration // as audio.PTTConfig takes it
 		pttMaxUtter time.Duration
+		pttTail     time.Duration
 	}{
-		{"", 500 * time.Millisecond, 10 * time.Second},
-		{"audio:\n  pre_roll: 0s\n", -1, 10 * time.Second},
-		{"audio:\n  pre_roll: 250ms\n  max_utterance: 20s\n", 250 * time.Millisecond, 20 * time.Second},
+		{"", 500 * time.Millisecond, 10 * time.Second, 300 * time.Millisecond},
+		{"audio:\n  pre_roll: 0s\n  tail: 0s\n", -1, 10 * time.Second, -1},
+		{"audio:\n  pre_roll: 250ms\n  max_utterance: 20s\n  tail: 150ms\n", 250 * time.Millisecond, 20 * time.Second, 150 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		cfg, err := config.Parse("hark.yaml", []byte("recognizer:\n  model: "+t.TempDir()+"\n"+tt.src))
@@ -120,8 +121,8 @@ func TestPTTConfig(t *testing.T) {
 		}
 		var got []audio.EventKind
 		pc := pttConfig(cfg.Audio, nil, func(e audio.Event) { got = append(got, e.Kind) })
-		if pc.PreRoll != tt.pttPreRoll || pc.MaxUtterance != tt.pttMaxUtter {
-			t.Errorf("%q: push-to-talk pre-roll %v, max %v; want %v, %v", tt.src, pc.PreRoll, pc.MaxUtterance, tt.pttPreRoll, tt.pttMaxUtter)
+		if pc.PreRoll != tt.pttPreRoll || pc.MaxUtterance != tt.pttMaxUtter || pc.Tail != tt.pttTail {
+			t.Errorf("%q: push-to-talk pre-roll %v, max %v, tail %v; want %v, %v, %v", tt.src, pc.PreRoll, pc.MaxUtterance, pc.Tail, tt.pttPreRoll, tt.pttMaxUtter, tt.pttTail)
 		}
 		pc.OnEvent(audio.Event{Kind: audio.MaxLength})
 		if len(got) != 1 || got[0] != audio.MaxLength {

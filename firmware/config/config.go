@@ -88,6 +88,8 @@ type AudioConfig struct {
 	Device       string        `yaml:"device"`        // ALSA name (arecord -L, hw:1,0), index or name (hark devices); empty: the default device
 	PreRoll      time.Duration `yaml:"pre_roll"`      // audio kept from before the press; 0s: none
 	MaxUtterance time.Duration `yaml:"max_utterance"` // capture stops by itself after this
+	Tail         time.Duration `yaml:"tail"`          // listening past the release while speech goes on there; 0s: none
+	DeviceBuffer time.Duration `yaml:"device_buffer"` // the capture device's own buffer; 0s: the backend's default (30 ms on ALSA)
 	Gain         float64       `yaml:"gain"`          // microphone gain in dB, applied before the recognizer (clipping); 0: none
 }
 
@@ -137,7 +139,7 @@ func Default() Config {
 	return Config{
 		Button:     ButtonConfig{Pin: "GPIO17", ActiveLow: true, Pull: "up", LongPress: 2 * time.Second},
 		LED:        LEDConfig{Backend: "gpio", Pin: "GPIO25", SPI: "SPI0.1", Count: 3},
-		Audio:      AudioConfig{PreRoll: 500 * time.Millisecond, MaxUtterance: 10 * time.Second},
+		Audio:      AudioConfig{PreRoll: 500 * time.Millisecond, MaxUtterance: 10 * time.Second, Tail: 300 * time.Millisecond},
 		Recognizer: RecognizerConfig{Engine: "vosk", Model: voskModel, Grammar: true, OpenPass: true},
 		Watchdog:   WatchdogConfig{Threshold: time.Second},
 		Speech:     SpeechConfig{Voice: "en-us", Rate: 170, Volume: 100},
@@ -476,6 +478,8 @@ func (v *validator) validate(c *Config) {
 	}
 	v.between("audio.pre_roll", c.Audio.PreRoll, 0, 5*time.Second)
 	v.between("audio.max_utterance", c.Audio.MaxUtterance, time.Second, time.Minute)
+	v.between("audio.tail", c.Audio.Tail, 0, time.Second)
+	v.between("audio.device_buffer", c.Audio.DeviceBuffer, 0, time.Second)
 	if c.Audio.Gain < -20 || c.Audio.Gain > 30 {
 		v.failAt("audio.gain", "%g dB is out of range [-20, 30]", c.Audio.Gain)
 	}

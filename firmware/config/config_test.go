@@ -89,6 +89,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"audio backend bare null", "audio:\n  backend: null\n", "audio.backend", 4, `write "null" in quotes`},
 		{"audio backend is case-sensitive", "audio:\n  backend: ALSA\n", "audio.backend", 4, "not one of"},
 		{"max utterance", "audio:\n  max_utterance: 100ms\n", "audio.max_utterance", 4, "out of range"},
+		{"tail", "audio:\n  tail: 2s\n", "audio.tail", 4, "out of range"},
+		{"device buffer", "audio:\n  device_buffer: -10ms\n", "audio.device_buffer", 4, "out of range"},
 		{"bad engine", "  engine: whisper\n", "recognizer.engine", 3, "not one of vosk, pocketsphinx"},
 		{"watchdog", "watchdog:\n  threshold: 1ms\n", "watchdog.threshold", 4, "out of range"},
 		{"voice", "speech:\n  voice: \"\"\n", "speech.voice", 4, "voice is required"},

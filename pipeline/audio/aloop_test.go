@@ -119,7 +119,7 @@ func TestALSAOverrunIsLogged(t *testing.T) {
 	defer ac.free()
 	ac.alsaName = true
 	var once sync.Once
-	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1")(func([]byte) {
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 0)(func([]byte) {
 		once.Do(func() { time.Sleep(500 * time.Millisecond) })
 	}, func(error) {})
 	if err != nil {
@@ -132,5 +132,42 @@ func TestALSAOverrunIsLogged(t *testing.T) {
 			t.Fatalf("no overrun logged 5 s after holding the capture for 0.5 s; log:\n%s", out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// With audio.device_buffer at 200 ms the device rides out a 100 ms stall
+// of the reader (miniaudio's default buffer of 30 ms overran: cab6ab8).
+func TestALSACaptureRidesOutAStall(t *testing.T) {
+	needLoopback(t)
+	var out logLines
+	ac, err := initContext("alsa", slog.New(slog.NewTextHandler(&out, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ac.free()
+	ac.alsaName = true
+	var once sync.Once
+	periods := make(chan struct{}, 1)
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 200*time.Millisecond)(func([]byte) {
+		once.Do(func() { time.Sleep(100 * time.Millisecond) })
+		select {
+		case periods <- struct{}{}:
+		default:
+		}
+	}, func(error) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	// A second of periods after the stall, each taken in turn.
+	for range 100 {
+		select {
+		case <-periods:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the capture delivered no period for 5 s")
+		}
+	}
+	if strings.Contains(out.String(), "capture device overran") {
+		t.Fatalf("holding the capture for 0.1 s overran the device; log:\n%s", out.String())
 	}
 }

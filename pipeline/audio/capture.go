@@ -25,6 +25,11 @@ type CaptureConfig struct {
 	// ListDevices; or a device name (exact, or a case-insensitive
 	// substring matching one device).
 	Device string
+	// DeviceBuffer is the device's own buffer, in 10 ms periods: audio
+	// still comes a period at a time, and a larger buffer rides out a
+	// reader held up for longer (a busy system) without an overrun.
+	// Default: the backend's (3 periods on ALSA).
+	DeviceBuffer time.Duration
 	// Gain is applied to the captured samples, in dB; samples it would
 	// take past the 16-bit range are clipped. 0 leaves them as they are.
 	Gain float64

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/gen2brain/malgo"
@@ -243,9 +244,13 @@ func (d *malgoDevice) Close() error {
 	return nil
 }
 
+// capturePeriod is the capture device's period when its buffer is set.
+const capturePeriod = 10 * time.Millisecond
+
 // opener returns an opener of the configured capture device at 16 kHz mono
-// S16LE; miniaudio converts when the device offers other formats.
-func (c *audioContext) opener(want string) opener {
+// S16LE, with a buffer of deviceBuffer (0: the backend's default);
+// miniaudio converts when the device offers other formats.
+func (c *audioContext) opener(want string, deviceBuffer time.Duration) opener {
 	return func(data func([]byte), stopped func(error)) (device, string, error) {
 		id, name, err := c.resolve(malgo.Capture, want)
 		if err != nil {
@@ -255,6 +260,9 @@ func (c *audioContext) opener(want string) opener {
 		cfg.Capture.Format = malgo.FormatS16
 		cfg.Capture.Channels = 1
 		cfg.SampleRate = pipeline.SampleRate
+		if periods := int(deviceBuffer / capturePeriod); periods > 0 {
+			cfg.PeriodSizeInMilliseconds, cfg.Periods = uint32(capturePeriod/time.Millisecond), uint32(max(periods, 2))
+		}
 		d := &malgoDevice{}
 		if id != nil {
 			d.pin.Pin(id)
@@ -286,7 +294,7 @@ func OpenCapture(cfg CaptureConfig) (*Capture, error) {
 		return nil, err
 	}
 	ctx.alsaName = alsaName
-	c, err := newCapture(cfg, ctx.opener(cfg.Device))
+	c, err := newCapture(cfg, ctx.opener(cfg.Device, cfg.DeviceBuffer))
 	if err != nil {
 		ctx.free()
 		return nil, err

@@ -91,15 +91,22 @@ func TestListDevicesNull(t *testing.T) {
 	}
 }
 
-// The null backend delivers 10 ms periods: 160 frames of 16 kHz mono S16LE.
+// The null backend delivers 10 ms periods, 160 frames of 16 kHz mono
+// S16LE, with the backend's buffer and with a 200 ms one of 20 periods.
 func TestNullBackendPeriods(t *testing.T) {
+	for _, buffer := range []time.Duration{0, 200 * time.Millisecond} {
+		t.Run(buffer.String(), func(t *testing.T) { testNullBackendPeriods(t, buffer) })
+	}
+}
+
+func testNullBackendPeriods(t *testing.T, buffer time.Duration) {
 	ctx, err := initContext("null", testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ctx.free()
 	periods := make(chan int, 1)
-	open := ctx.opener("")
+	open := ctx.opener("", buffer)
 	c, err := newCapture(CaptureConfig{Logger: testLogger(t)}, func(data func([]byte), stopped func(error)) (device, string, error) {
 		return open(func(pcm []byte) {
 			select {
@@ -143,7 +150,7 @@ func TestNullBackendDeviceLossAndRecovery(t *testing.T) {
 	}
 	defer ctx.free()
 	devices := make(chan *malgoDevice, 4)
-	open := ctx.opener("")
+	open := ctx.opener("", 0)
 	events := make(chan Event, 4)
 	cfg := CaptureConfig{
 		Logger:       testLogger(t),
