@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"time"
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/firmware/assistant"
@@ -12,10 +11,6 @@ import (
 	"github.com/hark-assistant/hark/firmware/hass"
 	"github.com/hark-assistant/hark/firmware/mqtt"
 )
-
-// listenWindow is how long Hark listens when asked to from elsewhere (the
-// Home Assistant "listen" button): there is no button to release.
-const listenWindow = 5 * time.Second
 
 // integrations are the smart-home bridges configured: each is nil when its
 // section is absent.
@@ -121,19 +116,10 @@ func (in *integrations) run(ctx context.Context, a *assistant.Assistant) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- in.mqtt.Run(ctx) }()
-	var release <-chan time.Time // a listen asked for from elsewhere ends
 	for {
 		select {
 		case input := <-in.inputs:
-			if input == nil { // listen
-				a.Send(assistant.Input{Kind: assistant.Pressed})
-				release = time.After(listenWindow)
-				continue
-			}
 			input(a)
-		case <-release:
-			release = nil
-			a.Send(assistant.Input{Kind: assistant.Released})
 		case err := <-done:
 			return err
 		}
@@ -171,8 +157,10 @@ func (m mqttInputs) SetMuted(muted bool) {
 	m.send(func(a *assistant.Assistant) { a.Send(assistant.Input{Kind: kind}) })
 }
 
-// Listen is sent as nil: run presses, and releases after listenWindow.
-func (m mqttInputs) Listen() { m.send(nil) }
+// Listen presses from elsewhere: the assistant listens for its window.
+func (m mqttInputs) Listen() {
+	m.send(func(a *assistant.Assistant) { a.Send(assistant.Input{Kind: assistant.Pressed, Source: assistant.FromRemote}) })
+}
 
 var _ mqtt.Inputs = mqttInputs{}
 

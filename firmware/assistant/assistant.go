@@ -71,6 +71,10 @@ type Options struct {
 	// Publisher sends the MQTT messages of declared commands that publish
 	// (CommandConfig.Publish); nil with such a command is an error.
 	Publisher Publisher
+	// ListenWindow is how long a listen asked for from elsewhere (a
+	// Pressed FromRemote) lasts: there is no button to release. Default
+	// 5 s.
+	ListenWindow time.Duration
 }
 
 // defaultGrace is Options.Grace's default.
@@ -93,8 +97,9 @@ type Assistant struct {
 	onEvent  func(Event)
 	fallback func(ctx context.Context, text string) commands.Response
 	grace    time.Duration
-	devices  deviceGate // the indicator and the speaker, until Run returns
-	grammar  bool // restrict the recognizer to what the commands can match
+	window   time.Duration // Options.ListenWindow
+	devices  deviceGate    // the indicator and the speaker, until Run returns
+	grammar  bool          // restrict the recognizer to what the commands can match
 	// onAnswer, if set, is told each answer as it is recorded, on the loop
 	// (TextAssistant collects them).
 	onAnswer func(commands.Response)
@@ -122,6 +127,11 @@ type Assistant struct {
 	contexts       int // follow-up contexts open when the grammar was computed
 	speaking       time.Time
 	listens        int64 // StartListening effects carried out
+	// holder is who started, or took over, the utterance being listened
+	// to: only the button's release or Hark ends a button's utterance,
+	// only the window (or Hark) a remote one.
+	holder  Source
+	pressBy Source // the source of the press being handled
 }
 
 // turnRun is the commands started by one utterance. Their answers are
@@ -167,6 +177,7 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		onEvent:  opts.OnEvent,
 		fallback: opts.Fallback,
 		grace:    cmp.Or(opts.Grace, defaultGrace),
+		window:   cmp.Or(opts.ListenWindow, 5*time.Second),
 		grammar:  cfg.Grammar,
 		audioOps: make(chan func(), 16),
 		types:    NewTypes(),
@@ -348,6 +359,9 @@ func (al alerter) Recovered(total time.Duration) {
 
 // handle feeds the machine and carries out what it asks.
 func (a *Assistant) handle(e Input) {
+	if !a.arbitrate(e) {
+		return
+	}
 	if e.Kind == Failure {
 		a.log.Error("failure", "turn", e.Turn, "err", e.Text)
 	}
@@ -378,6 +392,40 @@ func (a *Assistant) handle(e Input) {
 	}
 }
 
+// arbitrate applies the rules between the sources of presses and releases
+// (see Source) and reports whether the machine is to see e.
+func (a *Assistant) arbitrate(e Input) bool {
+	listening := a.machine.State() == Listening
+	switch {
+	case e.Kind == Pressed && e.Source == FromRemote && listening:
+		a.log.Info("listen from elsewhere ignored: already listening", "by", a.holder)
+		return false
+	case e.Kind == Pressed && e.Source == FromButton && listening && a.holder == FromRemote:
+		a.log.Info("the button took over the listen asked for from elsewhere")
+		a.holder = FromButton
+		return false
+	case e.Kind == Released && listening && e.Source != FromHark && e.Source != a.holder:
+		a.log.Debug("release ignored: it is not the listener's", "from", e.Source, "listener", a.holder)
+		return false
+	case e.Kind == Pressed:
+		a.pressBy = e.Source
+	}
+	return true
+}
+
+// endWindow ends the remote listen started as listen n, unless it has
+// ended or the button took it over.
+func (a *Assistant) endWindow(n int64) {
+	over := n == a.listens && a.holder == FromRemote && a.machine.State() == Listening
+	a.log.Info(windowOver, "listen", n, "released", over)
+	if over {
+		a.handle(Input{Kind: Released, Source: FromHark})
+	}
+}
+
+// windowOver is logged when a remote listen's window ends.
+const windowOver = "the window of a listen asked for from elsewhere is over"
+
 func (a *Assistant) do(f Effect) {
 	now := a.clock.Now()
 	switch f.Kind {
@@ -389,6 +437,10 @@ func (a *Assistant) do(f Effect) {
 		a.updateGrammar(false) // a follow-up context may have timed out
 		a.listens++
 		n := a.listens
+		a.holder = a.pressBy
+		if a.holder == FromRemote {
+			a.clock.AfterFunc(a.window, func() { a.post("listen window", func() { a.endWindow(n) }) })
+		}
 		a.audio(func() {
 			a.downs.Store(n)
 			if err := a.listener.Down(); err != nil {
@@ -449,7 +501,7 @@ func (a *Assistant) tooLong(listen int64) {
 		return // released (or failed) meanwhile: that utterance is over
 	}
 	a.log.Info("utterance too long: stopped listening", "listen", listen)
-	a.handle(Input{Kind: Released})
+	a.handle(Input{Kind: Released, Source: FromHark})
 	a.handle(Input{Kind: Answered, Turn: a.machine.Turn(), Text: tooLongNotice})
 }
 

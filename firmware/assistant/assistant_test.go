@@ -132,6 +132,9 @@ func (b *logBuffer) records(t testing.TB, msg string) []map[string]any {
 	defer b.mu.Unlock()
 	var out []map[string]any
 	for _, line := range bytes.Split(bytes.TrimSpace(b.buf.Bytes()), []byte("\n")) {
+		if len(line) == 0 {
+			continue // nothing logged yet
+		}
 		var r map[string]any
 		if err := json.Unmarshal(line, &r); err != nil {
 			t.Fatalf("log line %q: %v", line, err)

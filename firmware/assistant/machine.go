@@ -71,6 +71,32 @@ type Input struct {
 	// (zero: when handled). The utterance takes the audio captured up to
 	// its release edge, however late the microphone delivers it.
 	At time.Time
+	// Source says who sent a Pressed or a Released (see Assistant.Send).
+	Source Source
+}
+
+// Source is where a press or a release came from. A person holding the
+// button and a listen asked for from elsewhere never end each other's
+// utterance.
+type Source int
+
+const (
+	FromButton Source = iota // the push-to-talk button (or its simulation)
+	// FromRemote presses ask for a listen from elsewhere (Home Assistant's
+	// listen button over MQTT): Hark listens for the assistant's
+	// ListenWindow unless someone is listening already. A press of the
+	// button meanwhile takes the utterance over, and its release ends it.
+	FromRemote
+	FromHark // Hark itself: the end of a remote listen's window, the utterance length limit
+)
+
+var sourceNames = [...]string{"button", "remote", "hark"}
+
+func (s Source) String() string {
+	if int(s) < len(sourceNames) {
+		return sourceNames[s]
+	}
+	return fmt.Sprintf("Source(%d)", int(s))
 }
 
 // EffectKind says what the Machine wants done.
