@@ -23,9 +23,9 @@ import (
 
 // The rig: paths and the guest's ssh options, set by TestMain.
 var (
-	repo    string // repository root
-	rigDir  string // scripts/rig
-	sshCfg  string // build/rig/run/ssh_config (run-arm64/ for arm64)
+	repo   string // repository root
+	rigDir string // scripts/rig
+	sshCfg string // build/rig/run/ssh_config (run-arm64/ for arm64)
 	// flashRan: scenario 1 ran; flashed: its make flash installed Hark.
 	flashRan, flashed bool
 	// arch is the guest's (RIG_ARCH): amd64 runs every scenario; arm64, the
