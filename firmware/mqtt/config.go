@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/hark-assistant/hark/firmware/internal/regfile"
 )
 
 // Defaults used by [Config.ApplyDefaults] for zero fields.
@@ -19,18 +21,25 @@ const (
 	DefaultQueueSize       = 1000
 )
 
+// Bounds of the files Config names: a CA bundle holds a few certificates
+// (the system's own, some 150 of them, is 220 KiB), a password file one line.
+const (
+	maxCAFile       = 1 << 20
+	maxPasswordFile = 4 << 10
+)
+
 // Config is the mqtt: section of Hark's configuration. The zero value of every
 // field but Broker (and Username with PasswordFile) has a default; call
 // [Config.ApplyDefaults] and then [Config.Check].
 type Config struct {
 	// Broker is mqtt://host[:1883] or mqtts://host[:8883].
 	Broker string `yaml:"broker"`
-	// CAFile is a PEM bundle that verifies an mqtts broker; empty: the
-	// system's roots.
+	// CAFile is a PEM bundle (a regular file of at most 1 MiB) that
+	// verifies an mqtts broker; empty: the system's roots.
 	CAFile string `yaml:"ca_file"`
 	// Username and PasswordFile authenticate with the broker. The file's
-	// first line is the password; the file must not be world-readable, and
-	// the password is never logged.
+	// first line is the password; the file must be a regular file of at
+	// most 4 KiB, not world-readable, and the password is never logged.
 	Username     string `yaml:"username"`
 	PasswordFile string `yaml:"password_file"`
 	// DeviceID names this Hark among others on the broker (letters, digits,
@@ -223,27 +232,22 @@ func checkPrefix(p string) error {
 // readPassword returns the first line of the password file, refusing a file
 // others can read: the password would not be a secret.
 func readPassword(path string) (string, error) {
-	f, err := os.Open(path)
+	f, st, err := regfile.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
-	}
 	if st.Mode().Perm()&0o004 != 0 {
 		return "", fmt.Errorf("%s is world-readable: chmod o-r %s", path, path)
 	}
-	buf := make([]byte, 4096)
-	n, err := f.Read(buf)
-	if err != nil && n == 0 {
+	data, err := regfile.ReadAll(f, maxPasswordFile)
+	if err != nil {
+		return "", err
+	}
+	if len(data) == 0 {
 		return "", fmt.Errorf("%s is empty", path)
 	}
-	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	line, _, _ := strings.Cut(string(data), "\n")
 	line = strings.TrimRight(line, "\r")
 	if line == "" {
 		return "", fmt.Errorf("%s: the first line (the password) is empty", path)
@@ -252,7 +256,12 @@ func readPassword(path string) (string, error) {
 }
 
 func loadCA(path string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(path)
+	f, _, err := regfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	pem, err := regfile.ReadAll(f, maxCAFile)
 	if err != nil {
 		return nil, err
 	}
