@@ -11,12 +11,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/hark-assistant/hark/firmware/internal/regfile"
 )
 
 // The conversation endpoint and the shapes below follow Home Assistant's
@@ -208,7 +209,9 @@ func newClient(cfg Config, log *slog.Logger, o options) (*Client, error) {
 // readToken reads a long-lived access token from path. Its errors name the
 // file, never its content.
 func readToken(path string) (string, error) {
-	f, err := os.Open(path)
+	// Check has looked at the file, but what is there now may be another:
+	// regfile refuses a FIFO without waiting on it.
+	f, fi, err := regfile.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("%s does not exist", path)
@@ -216,19 +219,12 @@ func readToken(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
 	if msg := checkTokenFileInfo(path, fi); msg != "" {
 		return "", errors.New(msg)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	b, err := regfile.ReadAll(f, maxTokenFile) // it may have grown since
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(b) > maxTokenFile {
-		return "", fmt.Errorf("%s is larger than %d KiB; it should hold the token alone", path, maxTokenFile>>10)
+		return "", err
 	}
 	token := strings.TrimSpace(string(b))
 	if token == "" {

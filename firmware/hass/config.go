@@ -85,8 +85,9 @@ var (
 
 // Check reports every problem of c (with defaults applied), in field
 // order; nil when c is usable. It looks at the token file's metadata
-// (present, a regular file, not readable by everyone, not empty) but does
-// not read it, so it works for a user who may not read the file.
+// (present, a regular file, not readable by everyone, neither empty nor
+// too large) but does not read it, so it works for a user who may not read
+// the file.
 func (c Config) Check() []Problem {
 	c = c.WithDefaults()
 	var ps []Problem
@@ -159,6 +160,8 @@ func checkTokenFileInfo(path string, fi fs.FileInfo) string {
 		return fmt.Sprintf("%s is readable by everyone (mode %04o); run chmod o-rwx on it", path, fi.Mode().Perm())
 	case fi.Size() == 0:
 		return fmt.Sprintf("%s is empty", path)
+	case fi.Size() > maxTokenFile:
+		return fmt.Sprintf("%s is larger than %d KiB; it should hold the token alone", path, maxTokenFile>>10)
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -24,6 +25,7 @@ func TestWithDefaults(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	good := writeToken(t, testToken, 0o600)
+	huge := writeToken(t, strings.Repeat("a", maxTokenFile+1), 0o600)
 	dir := t.TempDir()
 	tests := []struct {
 		name string
@@ -61,6 +63,8 @@ func TestCheck(t *testing.T) {
 			"token_file: ", "is readable by everyone (mode 0644); run chmod o-rwx on it"}},
 		{"token file empty", func(c *Config) { c.TokenFile = writeToken(t, "", 0o600) }, []string{"token_file: ", " is empty"}},
 		{"token file a directory", func(c *Config) { c.TokenFile = dir }, []string{"token_file: " + dir + " is not a regular file"}},
+		{"token file too large", func(c *Config) { c.TokenFile = huge }, []string{
+			"token_file: " + huge + " is larger than 16 KiB; it should hold the token alone"}},
 		{"language", func(c *Config) { c.Language = "English (US)" }, []string{
 			`language: "English (US)" is not a language code such as en or de-CH`}},
 		{"agent id", func(c *Config) { c.AgentID = "my agent" }, []string{
@@ -145,6 +149,39 @@ func TestNewTokenFile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// readToken opens the token file without waiting: Check stats it first, but
+// a FIFO put in its place meanwhile would block New for good.
+func TestReadTokenNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{fifo, fifo + " is a named pipe, not a regular file"},
+		{dir, dir + " is a directory, not a regular file"},
+	} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := readToken(tt.path)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("readToken(%s): %v, want %q", tt.path, err, tt.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("readToken(%s) blocked for 5s", tt.path)
+			// Open the FIFO's other end so that readToken returns.
+			if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				w.Close()
+			}
+			<-done
+		}
 	}
 }
 
