@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/firmware/assistant"
@@ -30,7 +31,7 @@ func openIntegrations(cfg *config.Config, version string, log *slog.Logger) (*in
 		for _, c := range cfg.Commands {
 			mc.Commands = append(mc.Commands, c.Name)
 		}
-		client, err := mqtt.New(mc, mqttInputs{in: in.inputs, log: log}, log)
+		client, err := mqtt.New(mc, mqttInputs{in: in.inputs, log: log, dropped: new(atomic.Int64)}, log)
 		if err != nil {
 			return nil, err
 		}
@@ -95,14 +96,14 @@ func (in *integrations) converse(ctx context.Context, text string) commands.Resp
 	var refused *hass.ResponseError
 	switch {
 	case errors.As(err, &refused) && refused.Speech != "":
-		return commands.Response{Text: refused.Speech, Command: "home_assistant", Status: commands.StatusFailed}
+		return commands.Response{Text: refused.Speech, Command: assistant.FallbackCommand, Status: commands.StatusFailed}
 	case err != nil:
 		in.log.Warn("home assistant", "err", err)
-		return commands.Response{Text: "Sorry, Home Assistant did not answer.", Command: "home_assistant", Status: commands.StatusError}
+		return commands.Response{Text: "Sorry, Home Assistant did not answer.", Command: assistant.FallbackCommand, Status: commands.StatusError}
 	case ans.Speech == "":
-		return commands.Response{Text: "Done.", Command: "home_assistant", Status: commands.StatusSuccess}
+		return commands.Response{Text: "Done.", Command: assistant.FallbackCommand, Status: commands.StatusSuccess}
 	}
-	return commands.Response{Text: ans.Speech, Command: "home_assistant", Status: commands.StatusSuccess}
+	return commands.Response{Text: ans.Speech, Command: assistant.FallbackCommand, Status: commands.StatusSuccess}
 }
 
 // run runs the bridges until ctx is done: the MQTT client, and the
@@ -129,15 +130,19 @@ func (in *integrations) run(ctx context.Context, a *assistant.Assistant) error {
 // mqttInputs hands what arrives over MQTT to the assistant, in order,
 // through run; it never blocks MQTT's goroutine.
 type mqttInputs struct {
-	in  chan<- func(*assistant.Assistant)
-	log *slog.Logger
+	in      chan<- func(*assistant.Assistant)
+	log     *slog.Logger
+	dropped *atomic.Int64 // inputs dropped because the assistant was not keeping up
 }
 
 func (m mqttInputs) send(f func(*assistant.Assistant)) {
 	select {
 	case m.in <- f:
 	default:
-		m.log.Warn("mqtt: input dropped, the assistant is not keeping up")
+		// A flood is logged at every power of two, not per message.
+		if n := m.dropped.Add(1); n&(n-1) == 0 {
+			m.log.Warn("mqtt: input dropped, the assistant is not keeping up", "dropped", n)
+		}
 	}
 }
 
@@ -171,7 +176,7 @@ func ForgetMQTT(ctx context.Context, cfg *config.Config, log *slog.Logger) error
 	if cfg.MQTT == nil {
 		return errors.New("the configuration has no mqtt: section")
 	}
-	client, err := mqtt.New(*cfg.MQTT, mqttInputs{in: make(chan func(*assistant.Assistant)), log: log}, log)
+	client, err := mqtt.New(*cfg.MQTT, mqttInputs{in: make(chan func(*assistant.Assistant)), log: log, dropped: new(atomic.Int64)}, log)
 	if err != nil {
 		return err
 	}

@@ -112,9 +112,15 @@ const (
 	Speak                              // say Text; report Spoken with ID when done
 	ClearErrorLater                    // send ErrorShown with ID after the error has been seen
 	Dispatch                           // run the commands of Text as utterance Turn (no audio to decode)
+	DropAnswer                         // Text will not be said: MaxWaiting answers wait already
 )
 
-var effectNames = [...]string{"start-listening", "finish-listening", "discard-listening", "cancel-turn", "stop-speaking", "speak", "clear-error-later", "dispatch"}
+// MaxWaiting bounds the answers waiting to be said while Hark speaks or
+// listens: a flood of announcements (MQTT's say topic) would otherwise
+// queue without end. Past it a new answer is dropped (and counted).
+const MaxWaiting = 16
+
+var effectNames = [...]string{"start-listening", "finish-listening", "discard-listening", "cancel-turn", "stop-speaking", "speak", "clear-error-later", "dispatch", "drop-answer"}
 
 func (k EffectKind) String() string {
 	if int(k) < len(effectNames) {
@@ -154,12 +160,17 @@ type Machine struct {
 	active bool // the commands of turn are still running
 	speech int  // the latest Speak's ID
 	queue  []string
+	// dropped counts the answers dropped with the queue full.
+	dropped int
 	// micLost: the microphone is gone; presses are refused until it is back.
 	micLost bool
 	// failures numbers the errors shown for a while: only the latest's
 	// ErrorShown ends the display.
 	failures int
 }
+
+// Dropped is how many answers were dropped because MaxWaiting were waiting.
+func (m *Machine) Dropped() int { return m.dropped }
 
 // Turn is the number of the latest utterance.
 func (m *Machine) Turn() int { return m.turn }
@@ -207,6 +218,10 @@ func (m *Machine) Handle(e Input) []Effect {
 	case Answered:
 		if m.stale(e.Turn) {
 			return nil // from a cancelled or finished turn
+		}
+		if len(m.queue) >= MaxWaiting {
+			m.dropped++
+			return []Effect{{Kind: DropAnswer, Text: e.Text}}
 		}
 		m.queue = append(m.queue, e.Text)
 		switch m.state {

@@ -337,3 +337,33 @@ func BenchmarkMachineTurn(b *testing.B) {
 		m.Handle(Input{Kind: Spoken, ID: fx[0].ID})
 	}
 }
+
+// A flood of announcements while Hark speaks waits MaxWaiting deep; the
+// rest is dropped and counted, then the waiting ones are said in order.
+// Before, every one of them queued (56 000 from a flood on MQTT's say).
+func TestMachineBoundsWaitingAnswers(t *testing.T) {
+	var m Machine
+	m.Handle(answer(0, "first")) // Speaking
+	const flood = MaxWaiting + 50
+	drops := 0
+	for i := range flood {
+		fx := m.Handle(answer(0, fmt.Sprint(i)))
+		if len(fx) == 1 && fx[0].Kind == DropAnswer {
+			drops++
+		} else if len(fx) != 0 {
+			t.Fatalf("answer %d: effects %v", i, fx)
+		}
+	}
+	if drops != flood-MaxWaiting || m.Dropped() != drops {
+		t.Errorf("dropped %d (counted %d), want %d", drops, m.Dropped(), flood-MaxWaiting)
+	}
+	var said []string
+	for id := 1; m.State() == Speaking; id++ {
+		for _, f := range m.Handle(spoken(id)) {
+			said = append(said, f.Text)
+		}
+	}
+	if len(said) != MaxWaiting || said[0] != "0" || said[MaxWaiting-1] != fmt.Sprint(MaxWaiting-1) {
+		t.Errorf("said %q, want the first %d in order", said, MaxWaiting)
+	}
+}
