@@ -192,7 +192,7 @@ func (d *devices) openSpeech(c config.SpeechConfig, log *slog.Logger) error {
 		player = device
 	}
 	player = speech.WithVolume(player, c.Volume)
-	speaker, err := speech.New(speech.Config{Voice: c.Voice, Rate: c.Rate, Player: player})
+	speaker, err := speech.New(speech.Config{Voice: c.Voice, Rate: c.Rate, Player: player, Logger: log})
 	if err != nil {
 		return d.noSpeech(log, err)
 	}

@@ -473,6 +473,8 @@ func (a *Assistant) do(f Effect) {
 	case Dispatch:
 		turn, text := f.Turn, f.Text
 		a.post("transcript", func() { a.heard(turn, text, nil, 0) })
+	case DropAnswer:
+		a.log.Warn("answer dropped: too many waiting to be said", "waiting", MaxWaiting, "dropped", a.machine.Dropped(), "text", f.Text)
 	case ClearErrorLater:
 		if a.errTimer != nil {
 			a.errTimer.Stop()
@@ -549,6 +551,9 @@ func (a *Assistant) heard(turn int, text string, err error, decode time.Duration
 		run.cmds = append(run.cmds, &cmdRun{run: run, idx: i})
 	}
 	if len(matches) == 0 {
+		// The fallback is a command too, as Home Assistant's event entity
+		// lists it: its event says what it was asked.
+		a.onEvent(Event{Kind: EventCommand, Turn: turn, Command: FallbackCommand, Text: text})
 		a.startFallback(ctx, run.cmds[0], text)
 		return
 	}

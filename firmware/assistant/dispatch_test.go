@@ -504,3 +504,27 @@ func TestDispatchBlockLoop(t *testing.T) {
 	}
 	h.untilRest()
 }
+
+// What no command matched goes to the fallback, and its command event says
+// so, as for any command: Home Assistant's event entity lists it. Before,
+// the fallback's turn had an answer event only.
+func TestFallbackHasItsCommandEvent(t *testing.T) {
+	events := make(chan Event, 64)
+	fallback := func(context.Context, string) commands.Response {
+		return commands.Response{Text: "Lights on.", Command: FallbackCommand}
+	}
+	h := newHarnessWith(t, nil, Options{Fallback: fallback, OnEvent: func(e Event) {
+		if e.Kind == EventCommand {
+			events <- e
+		}
+	}})
+	h.turn("turn on the kitchen lights", "Lights on.")
+	select {
+	case e := <-events:
+		if e.Command != FallbackCommand || e.Text != "turn on the kitchen lights" {
+			t.Errorf("command event %+v, want %s with the words", e, FallbackCommand)
+		}
+	default:
+		t.Error("no command event for the fallback")
+	}
+}
