@@ -189,8 +189,11 @@ func (m *matcher) match(n Node, pos, depth int, k func(int) bool) bool {
 	case Opt:
 		return m.match(n.Items[0], pos, depth+1, k) || k(pos)
 	case Repeat:
+		// The next repetition is not nested in this one: it stays at depth,
+		// so a repetition repeats as often as the words go. Each takes a
+		// word at least, and steps bound the work.
 		return m.match(n.Items[0], pos, depth+1, func(end int) bool {
-			return end > pos && (m.match(n, end, depth+1, k) || k(end))
+			return end > pos && (m.match(n, end, depth, k) || k(end))
 		})
 	case Ref:
 		r, ok := m.rules[n.Text]

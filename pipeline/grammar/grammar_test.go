@@ -65,3 +65,40 @@ func TestOpenSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestLongRepeats: a repetition repeats as often as the words go, not
+// maxDepth times: each repetition is not a level of nesting.
+func TestLongRepeats(t *testing.T) {
+	words := func(w string, n int) []string { return strings.Fields(strings.Repeat(w+" ", n)) }
+	deep := W("a") // nested maxDepth/2 levels, as deep a repetition as Check allows room for
+	for range maxDepth / 2 {
+		deep = S(deep)
+	}
+	for _, tt := range []struct {
+		name  string
+		body  Node
+		words []string
+		want  bool
+	}{
+		{"64 times", R(A(W("a"), W("y"))), words("a", 64), true},
+		{"1000 times", R(A(W("a"), W("y"))), words("a", 1000), true},
+		{"1000 times, then a word", S(R(W("a")), W("b")), append(words("a", 1000), "b"), true},
+		{"1000 times, then a wrong word", S(R(W("a")), W("b")), append(words("a", 1000), "c"), false},
+		{"nested deep", S(W("go"), R(deep)), append([]string{"go"}, words("a", 100)...), true},
+		{"repeated repetitions", R(S(W("x"), R(W("a")))), words("x a a a", 100), true},
+		{"open slots", S(W("say"), R(Any(false))), append([]string{"say"}, words("it", 500)...), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &Grammar{Commands: []Command{{Name: "c", Body: tt.body}}}
+			if err := g.Check(); err != nil {
+				t.Fatal(err)
+			}
+			if got := g.Accepts(tt.words); got != tt.want {
+				t.Errorf("Accepts(%d words) = %v, want %v", len(tt.words), got, tt.want)
+			}
+			if _, ok := g.Contains(tt.words, g.Commands); tt.want && !ok {
+				t.Errorf("Contains(%d words) = false, want true", len(tt.words))
+			}
+		})
+	}
+}
