@@ -752,7 +752,8 @@ func captureLoss(r pressResult) string {
 		if at.IsZero() || r.down.IsZero() || until.IsZero() {
 			return true // not to be placed: counted
 		}
-		return !at.Before(r.down) && !at.After(until)
+		// slog's times are in whole milliseconds.
+		return !at.Before(r.down.Add(-time.Millisecond)) && !at.After(until)
 	}
 	var overruns, dropped int
 	for _, l := range strings.Split(r.journal, "\n") {
@@ -1006,9 +1007,25 @@ func scenarioPins(t *testing.T) {
 	restartReady(t)
 }
 
-// 3. Latency on real parts, a report: button edge → LED line change, and
-// release → first answer sample, over 30 presses; idle CPU and RSS of the
-// service over 60 s with the microphone open.
+// Scenario 3's bounds, on the amd64 guest under TCG (CI measured edge→LED
+// p99 about 20 ms and release→answer p50 about 369 ms before push-to-talk
+// waited for the audio up to the release).
+const (
+	maxLEDp99    = 40 * time.Millisecond
+	maxAnswerP50 = 600 * time.Millisecond
+)
+
+// 3. Latency on real parts: button edge → LED line change (p99 at most
+// maxLEDp99), and release → first answer sample (p50 at most
+// maxAnswerP50), over 30 presses of the tones "one off", each heard whole
+// and answered by the tones command; idle CPU and RSS of the service over
+// 60 s with the microphone open, reported.
+//
+// The release comes when aplay returns, the WAV played out, so 0.3 s after
+// the last tone ends (testmodel.Utterance's trailing gap): it falls in
+// silence, and push-to-talk waits only for the audio captured up to the
+// release edge, taking no tail. (A release while the tones still played
+// would add the tail, up to 300 ms, to release → answer.)
 func scenarioLatency(t *testing.T) {
 	start := time.Now()
 	detail := ""
@@ -1040,8 +1057,10 @@ for i in $(seq %d); do
   echo "press $t0 $t1 $tr $tb"
   cp /tmp/a.wav /tmp/a$i.wav
 done`
+	since := guestNow(t)
 	out := mustGuest(t, time.Duration(presses)*20*time.Second, fmt.Sprintf(script, presses))
 	var ledMs, ansMs []float64
+	var noAnswer []int
 	i := 0
 	for _, l := range strings.Split(out, "\n") {
 		f := strings.Fields(l)
@@ -1059,20 +1078,70 @@ done`
 		pcm := readWAV(t, local)
 		if first := firstSample(pcm); first >= 0 && born > 0 {
 			ansMs = append(ansMs, (born+float64(first)/16000-tr)*1000)
+		} else {
+			noAnswer = append(noAnswer, i)
 		}
+	}
+	// What each press was heard as: the turns' utterance and response
+	// lines (the last turn's may still be being logged).
+	var j string
+	waitFor(scaled(20*time.Second), time.Second, func() bool {
+		j = journal(t, since)
+		return strings.Count(j, "msg=utterance ") >= len(ledMs)
+	})
+	var heard []string
+	misheard := 0
+	for _, l := range strings.Split(j, "\n") {
+		if strings.Contains(l, "msg=utterance ") {
+			text := field(l, "text")
+			heard = append(heard, text)
+			if text != "one off" {
+				misheard++
+			}
+		}
+	}
+	tones := 0
+	for _, l := range strings.Split(j, "\n") {
+		if strings.Contains(l, "msg=response ") && field(l, "command") == "tones" {
+			tones++
+		}
+	}
+	// Capture audio lost anywhere in the run, presses and answers alike.
+	lost := captureLoss(pressResult{journal: j})
+	if lost == "" {
+		lost = "capture audio intact"
+	} else {
+		lost = "capture audio lost over the run: " + lost
 	}
 	// Idle: CPU and RSS over 60 s with the microphone open.
 	idle := mustGuest(t, 120*time.Second, `pid=$(systemctl show -p MainPID --value hark); tck=$(getconf CLK_TCK)
 a=$(awk '{print $14+$15}' /proc/$pid/stat); sleep 60; b=$(awk '{print $14+$15}' /proc/$pid/stat)
 rss=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
 echo "idle_cpu_pct=$(echo "$a $b $tck" | awk '{printf "%.2f", ($2-$1)/$3/60*100}') rss_kb=$rss"`)
-	detail = fmt.Sprintf("presses %d; edge→LED p50 %.1f ms p99 %.1f ms; release→answer p50 %.0f ms p99 %.0f ms (n=%d); %s",
-		len(ledMs), pct(ledMs, 50), pct(ledMs, 99), pct(ansMs, 50), pct(ansMs, 99), len(ansMs), strings.TrimSpace(idle))
+	ledP99, ansP50 := pct(ledMs, 99), pct(ansMs, 50)
+	detail = fmt.Sprintf("presses %d; edge→LED p50 %.1f ms p99 %.1f ms (max %v); release→answer p50 %.0f ms (max %v) p99 %.0f ms (n=%d); heard \"one off\" %d of %d, tones answered %d; %s; %s",
+		len(ledMs), pct(ledMs, 50), ledP99, maxLEDp99, ansP50, maxAnswerP50, pct(ansMs, 99), len(ansMs),
+		len(heard)-misheard, len(heard), tones, lost, strings.TrimSpace(idle))
 	t.Log(detail)
 	if len(ledMs) < presses {
 		t.Errorf("only %d of %d presses measured:\n%s", len(ledMs), presses, tail(out, 10))
 	}
+	if len(noAnswer) > 0 {
+		t.Errorf("no answer recorded after presses %v", noAnswer)
+	}
+	if !(ledP99 <= ms(maxLEDp99)) {
+		t.Errorf("edge→LED p99 %.1f ms, want at most %v", ledP99, maxLEDp99)
+	}
+	if !(ansP50 <= ms(maxAnswerP50)) {
+		t.Errorf("release→answer p50 %.0f ms, want at most %v", ansP50, maxAnswerP50)
+	}
+	if len(heard) != len(ledMs) || misheard > 0 || tones != len(ledMs) {
+		t.Errorf("of %d presses of \"one off\", %d utterances logged, heard as %q, %d answered by the tones command; %s\n%s",
+			len(ledMs), len(heard), heard, tones, lost, tail(j, 40))
+	}
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func pct(v []float64, p float64) float64 {
 	if len(v) == 0 {
