@@ -62,9 +62,10 @@ type Config struct {
 	// dropped and counted. Default DefaultQueueSize.
 	QueueSize int `yaml:"queue_size"`
 
-	// Commands are the names of the declared commands, the event types of
-	// the Home Assistant event entity. Set by the program, not the file;
-	// empty: the entity has the single event type "command".
+	// Commands are the names of the declared commands. With those of
+	// Hark's own commands (assistant.CommandNames) they are the event
+	// types of the Home Assistant event entity. Set by the program, not
+	// the file.
 	Commands []string `yaml:"-"`
 	// Version is Hark's version, the device's sw_version in Home Assistant.
 	Version string `yaml:"-"`

@@ -22,9 +22,10 @@
 //
 // For Home Assistant it publishes retained configs under
 // <discovery_prefix>/<component>/hark_<device_id>/<object>/config: a sensor
-// (state), a sensor (last transcript), an event entity (commands, with their
-// parameters as attributes), a switch (mute) and a button (start listening),
-// all on one device. When Home Assistant announces itself on
+// (state), a sensor (last transcript), an event entity (commands: an event
+// type for each declared command and each of Hark's own, the parameters
+// nested under the attribute params), a switch (mute) and a button (start
+// listening), all on one device. When Home Assistant announces itself on
 // <discovery_prefix>/status, they are published again. [Client.Forget]
 // replaces them with empty retained payloads, which removes the device.
 //
@@ -46,6 +47,7 @@
 //
 // [Client.PublishCommand] publishes a declared command's message and waits
 // for the broker; it fails with [ErrNotConnected] at once while the broker is
-// down, so the command can answer with an error. [Expand] fills the topic and
-// payload templates.
+// down, so the command can answer with an error. The assistant fills the
+// command's topic and payload templates; [CheckTopic] is what PublishCommand
+// asks of the topic.
 package mqtt

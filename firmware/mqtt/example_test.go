@@ -37,21 +37,11 @@ func Example() {
 	go func() { done <- c.Run(ctx) }()
 
 	c.Publish(mqtt.Event{Kind: mqtt.State, State: mqtt.StateListening}) // never blocks
-	params := map[string]string{"room": "kitchen", "state": "ON"}
-	topic := mqtt.Expand("zigbee2mqtt/{room}_light/set", params, "")
-	if err := c.PublishCommand(ctx, topic, mqtt.Expand(`{"state":"{state}"}`, params, ""), false, 1); err != nil {
+	// The topic and payload as the assistant filled the command's templates.
+	if err := c.PublishCommand(ctx, "zigbee2mqtt/kitchen_light/set", `{"state":"ON"}`, false, 1); err != nil {
 		fmt.Println("answer with an error status:", err)
 	}
 
 	stop()
 	<-done // Run has published "offline" and joined its goroutines
-}
-
-func ExampleExpand() {
-	params := map[string]string{"room": "kitchen", "state": "ON"}
-	fmt.Println(mqtt.Expand("zigbee2mqtt/{room}_light/set", params, ""))
-	fmt.Println(mqtt.Expand(`{"state":"{state}","intent":{intent}}`, params, `{"name":"light"}`))
-	// Output:
-	// zigbee2mqtt/kitchen_light/set
-	// {"state":"ON","intent":{"name":"light"}}
 }

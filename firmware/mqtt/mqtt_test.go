@@ -458,8 +458,7 @@ func TestPublishCommand(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	topic := Expand("zigbee2mqtt/{room}_light/set", map[string]string{"room": "kitchen"}, "")
-	payload := Expand(`{"state":"{state}","by":{intent}}`, map[string]string{"state": "ON"}, `{"name":"light"}`)
+	topic, payload := "zigbee2mqtt/kitchen_light/set", `{"state":"ON","by":{"name":"light"}}`
 	if err := r.PublishCommand(ctx, topic, payload, false, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -653,22 +652,5 @@ func TestApplyDefaults(t *testing.T) {
 	h.ApplyDefaults()
 	if !validID(h.DeviceID) {
 		t.Errorf("device id from the host name %q is not valid", h.DeviceID)
-	}
-}
-
-func TestExpand(t *testing.T) {
-	params := map[string]string{"room": "kitchen", "state": "{room}"}
-	for _, tc := range []struct{ in, want string }{
-		{"zigbee2mqtt/{room}/set", "zigbee2mqtt/kitchen/set"},
-		{`{"state":"{state}"}`, `{"state":"{room}"}`}, // one pass
-		{`{"a":{"b":"{room}"}}`, `{"a":{"b":"kitchen"}}`},
-		{"{}{{room}}", "{}{kitchen}"},
-		{"{intent}", `{"name":"x"}`},
-		{"{unknown} {room", "{unknown} {room"},
-		{"plain", "plain"},
-	} {
-		if got := Expand(tc.in, params, `{"name":"x"}`); got != tc.want {
-			t.Errorf("Expand(%q) = %q, want %q", tc.in, got, tc.want)
-		}
 	}
 }
