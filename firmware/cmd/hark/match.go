@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/pattern"
@@ -81,6 +82,11 @@ func (s *patternSources) register(fs *flag.FlagSet) {
 // given reports whether any source was given.
 func (s *patternSources) given() bool { return s.file != "" || len(s.inline) > 0 || s.config != "" }
 
+// maxPatternLen bounds a pattern, in characters, as the configuration bounds
+// commands[].pattern (config keeps its bound unexported): a line of
+// --patterns may be 64 KiB, and a pattern that long makes compiling slow.
+const maxPatternLen = 4096
+
 // manager builds a command manager from the sources, file first. Each bad
 // pattern is reported with where it came from. With a configuration, its
 // commands, lists and built-ins follow, exactly as hark run has them.
@@ -102,6 +108,10 @@ func (s *patternSources) manager() (*commands.Manager, error) {
 		name, src = strings.TrimSpace(name), strings.TrimSpace(src)
 		if name == "" {
 			errs = append(errs, fmt.Errorf("%s: want NAME = PATTERN, the name is empty", origin))
+			return
+		}
+		if n := utf8.RuneCountInString(src); n > maxPatternLen {
+			errs = append(errs, fmt.Errorf("%s: command %s: the pattern is %d characters long; at most %d", origin, name, n, maxPatternLen))
 			return
 		}
 		if _, err := pattern.Compile(src, types); err != nil {

@@ -32,6 +32,9 @@ func TestMatchCommand(t *testing.T) {
 	bad := writePatterns(t, "ok = hello\nbroken = turn (on the light\n")
 	noEquals := writePatterns(t, "just words\n")
 	badConfig := writePatterns(t, "commands:\n  - name: x\n    pattern: hello\n    sya: hi\n")
+	// As in the configuration, a pattern is at most 4096 characters.
+	longest := writePatterns(t, "# at the limit\nlongest = "+strings.Repeat("é", 4096)+"\n")
+	tooLong := writePatterns(t, "# past the limit\ntoo_long = "+strings.Repeat("é", 4097)+"\n")
 	tests := []struct {
 		name       string
 		args       []string
@@ -57,6 +60,11 @@ func TestMatchCommand(t *testing.T) {
 		{"duplicate pattern", []string{"--pattern", "a=hello", "--pattern", "b=hello", "hello"}, exitUsage, "", "same pattern"},
 		{"no patterns", []string{"hello"}, exitUsage, "", "no patterns"},
 		{"no text", []string{"--pattern", "a=hello"}, exitUsage, "", "no TEXT"},
+		{"longest pattern", []string{"--patterns", longest, "hello"}, exitFailure, "[]\n", ""},
+		{"pattern too long in file", []string{"--patterns", tooLong, "hello"}, exitUsage, "",
+			"patterns.txt:2: command too_long: the pattern is 4097 characters long; at most 4096"},
+		{"pattern too long inline", []string{"--pattern", "x=" + strings.Repeat("é", 4097), "hello"}, exitUsage, "",
+			"--pattern: command x: the pattern is 4097 characters long; at most 4096"},
 		{"missing file", []string{"--patterns", "/nonexistent/p.txt", "hello"}, exitUsage, "", "/nonexistent/p.txt"},
 		{"bad flag", []string{"--frob", "hello"}, exitUsage, "", "flag provided but not defined"},
 		// The example configuration names a Vosk model this machine need
