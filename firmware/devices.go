@@ -136,6 +136,10 @@ func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger
 	if opts.WAV != "" {
 		d.script = newScriptedRun()
 		d.src = d.script.mic
+		forward = func(e audio.Event) {
+			d.script.listening(e)
+			d.mic.report(e)
+		}
 	} else {
 		capture, err := OpenMic(cfg.Audio, log, forward)
 		if err != nil {
@@ -217,21 +221,20 @@ func (s *logSpeaker) Say(_ context.Context, text string) error {
 
 // newAssistant builds the assistant over the open devices.
 func (d *devices) newAssistant(cfg *config.Config, opts RunOptions, in *integrations, log *slog.Logger) (*assistant.Assistant, error) {
-	var listener assistant.Listener = d.ptt
 	var onEvent func(assistant.Event)
 	if d.script != nil {
-		listener = d.script.watch(d.ptt)
 		onEvent = d.script.onEvent
 	}
 	return assistant.New(cfg.Assistant(), assistant.Devices{
-		Listener:  listener,
+		Listener:  d.ptt,
 		Speaker:   d.speaker,
 		Indicator: &ledIndicator{driver: d.driver, log: log},
 	}, in.options(assistant.Options{Commands: opts.Commands, Logger: log, OnEvent: onEvent}))
 }
 
-// micReports hands the microphone's events (lost, restored, too long) to
-// the assistant's inbox. report is called from the capture's watcher and
+// micReports hands what the audio path reports (the capture's lost and
+// restored, push-to-talk's heard, too long and grammar refused) to the
+// assistant's inbox. report is called from the capture's watcher and
 // push-to-talk's goroutine and never blocks them: a watcher blocked there
 // held Capture.Close, and so Run, forever (a microphone lost while a
 // start-up failure was shown). Until the assistant is attached, the latest
@@ -271,7 +274,11 @@ func sendMic(a *assistant.Assistant, e audio.Event) {
 	case audio.DeviceRestored:
 		a.Send(assistant.Input{Kind: assistant.MicRestored})
 	case audio.MaxLength:
-		a.ListenedTooLong()
+		a.Send(assistant.Input{Kind: assistant.TooLong, ID: e.Utterance})
+	case audio.Heard:
+		a.Send(assistant.Input{Kind: assistant.Decoded, ID: e.Utterance, Text: e.Result.Text, Err: e.Err, Took: e.Decode})
+	case audio.GrammarRefused:
+		a.Send(assistant.Input{Kind: assistant.GrammarRefused, Err: e.Err})
 	}
 }
 

@@ -164,7 +164,9 @@ func (m mqttInputs) SetMuted(muted bool) {
 
 // Listen presses from elsewhere: the assistant listens for its window.
 func (m mqttInputs) Listen() {
-	m.send(func(a *assistant.Assistant) { a.Send(assistant.Input{Kind: assistant.Pressed, Source: assistant.FromRemote}) })
+	m.send(func(a *assistant.Assistant) {
+		a.Send(assistant.Input{Kind: assistant.Pressed, Source: assistant.FromRemote})
+	})
 }
 
 var _ mqtt.Inputs = mqttInputs{}

@@ -76,10 +76,16 @@ func newScriptedRun() *scriptedRun {
 	return &scriptedRun{mic: newScriptedMic(), downs: make(chan struct{}, 1), states: make(chan assistant.State, 64)}
 }
 
-// watch wraps l so that the run knows when Down has returned: audio played
-// after that reaches the recognizer.
-func (s *scriptedRun) watch(l assistant.Listener) assistant.Listener {
-	return &watchedListener{Listener: l, downs: s.downs}
+// listening takes push-to-talk's events: once an utterance has begun,
+// audio played reaches the recognizer.
+func (s *scriptedRun) listening(e audio.Event) {
+	if e.Kind != audio.Listening {
+		return
+	}
+	select {
+	case s.downs <- struct{}{}:
+	default:
+	}
 }
 
 // onEvent copies the assistant's states; the loop must never wait for it.
@@ -145,21 +151,6 @@ func (s *scriptedRun) waitForRest(ctx context.Context) error {
 	}
 }
 
-// watchedListener tells, through downs, when Down has returned.
-type watchedListener struct {
-	assistant.Listener
-	downs chan struct{}
-}
-
-func (l *watchedListener) Down() error {
-	err := l.Listener.Down()
-	select {
-	case l.downs <- struct{}{}:
-	default:
-	}
-	return err
-}
-
 // Scripted is Hark over a simulated button and a scripted microphone, as
 // the demo and the bench run it: push-to-talk from the script into a
 // recognizer, and the assistant, with speech and the LED given by the
@@ -178,13 +169,16 @@ type Scripted struct {
 func StartScripted(ctx context.Context, cfg *config.Config, rec pipeline.Recognizer, speaker assistant.Speaker, indicator assistant.Indicator, opts assistant.Options) (*Scripted, error) {
 	s := &Scripted{run: newScriptedRun()}
 	var mic micReports
-	ptt := audio.NewPTT(s.run.mic, rec, pttConfig(cfg.Audio, opts.Logger, mic.report))
+	ptt := audio.NewPTT(s.run.mic, rec, pttConfig(cfg.Audio, opts.Logger, func(e audio.Event) {
+		s.run.listening(e)
+		mic.report(e)
+	}))
 	if user := opts.OnEvent; user != nil {
 		opts.OnEvent = func(e assistant.Event) { user(e); s.run.onEvent(e) }
 	} else {
 		opts.OnEvent = s.run.onEvent
 	}
-	a, err := assistant.New(cfg.Assistant(), assistant.Devices{Listener: s.run.watch(ptt), Speaker: speaker, Indicator: indicator}, opts)
+	a, err := assistant.New(cfg.Assistant(), assistant.Devices{Listener: ptt, Speaker: speaker, Indicator: indicator}, opts)
 	if err != nil {
 		return nil, err
 	}

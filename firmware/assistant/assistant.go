@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -20,12 +19,17 @@ import (
 )
 
 // Listener is push-to-talk audio into a recognizer; *audio.PTT is one.
+// Its methods are requests: they return at once (they are called on the
+// main loop), are carried out in order on the listener's own goroutine,
+// and what comes of them returns through Send: a Decoded input for each
+// Finish, TooLong when an utterance reaches the maximum length,
+// GrammarRefused for a grammar the recognizer would not take.
 type Listener interface {
-	Down() error
-	// Up ends the utterance released at the edge at (zero: now).
-	Up(at time.Time) (pipeline.Result, error)
-	SetMuted(muted bool) error
-	SetGrammar(g *grammar.Grammar) error // nil: open decoding
+	Listen(utt int)                // start utterance utt, pre-roll first
+	Finish(utt int, at time.Time)  // end it at the release edge at (zero: now) and decode it
+	Discard(utt int)               // end it, dropping its audio
+	Mute(muted bool)               // drop what the microphone hears (Hark is speaking)
+	UseGrammar(g *grammar.Grammar) // nil: open decoding
 }
 
 // Speaker says text aloud and returns when it is done, or at once when ctx
@@ -106,14 +110,10 @@ type Assistant struct {
 
 	// life scopes what the assistant starts (turns, speech): Run cancels it
 	// on its way out, before it joins them through wg.
-	life     context.Context
-	stop     context.CancelFunc
-	wg       sync.WaitGroup
-	audioOps chan func() // listener calls, in order, off the loop
-	types    *pattern.Types
-	// downs numbers the listener's Down calls, set just before each by the
-	// audio goroutine: ListenedTooLong reads which utterance it is about.
-	downs atomic.Int64
+	life  context.Context
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+	types *pattern.Types
 
 	machine        Machine
 	timer          countdown
@@ -126,7 +126,8 @@ type Assistant struct {
 	grammarSent    bool
 	contexts       int // follow-up contexts open when the grammar was computed
 	speaking       time.Time
-	listens        int64 // StartListening effects carried out
+	listens        int64       // StartListening effects carried out: the listener's utterance ids
+	decoding       map[int]int // the turn of each utterance finished and not yet decoded
 	// holder is who started, or took over, the utterance being listened
 	// to: only the button's release or Hark ends a button's utterance,
 	// only the window (or Hark) a remote one.
@@ -179,9 +180,9 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		grace:    cmp.Or(opts.Grace, defaultGrace),
 		window:   cmp.Or(opts.ListenWindow, 5*time.Second),
 		grammar:  cfg.Grammar,
-		audioOps: make(chan func(), 16),
 		types:    NewTypes(),
 		turns:    map[int]*turnRun{},
+		decoding: map[int]int{},
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -236,11 +237,6 @@ func (a *Assistant) Healthy() bool { return a.sched.Healthy() }
 // every goroutine it started (audio calls, speech, command waiters) has
 // returned, so the caller may then close the devices.
 func (a *Assistant) Run(ctx context.Context) error {
-	audioDone := make(chan struct{})
-	go func() {
-		defer close(audioDone)
-		a.runAudio()
-	}()
 	a.post("start", func() {
 		a.show(a.machine.State())
 		a.onEvent(Event{Kind: EventState, State: a.machine.State()})
@@ -256,7 +252,6 @@ func (a *Assistant) Run(ctx context.Context) error {
 	// which the caller closes once Run returns.
 	a.devices.close()
 	a.wg.Wait()
-	<-audioDone
 	return err
 }
 
@@ -315,28 +310,6 @@ func (a *Assistant) Send(in Input) {
 	a.post(in.Kind.String(), func() { a.handle(in) })
 }
 
-// runAudio serialises listener calls: Down, Up, mute and grammar changes
-// must reach the push-to-talk gate in the order the loop decided them, and
-// Up (the final decode) must not hold the loop. It returns once Run has
-// begun to stop.
-func (a *Assistant) runAudio() {
-	for {
-		select {
-		case op := <-a.audioOps:
-			op()
-		case <-a.life.Done():
-			return
-		}
-	}
-}
-
-func (a *Assistant) audio(op func()) {
-	select {
-	case a.audioOps <- op:
-	case <-a.life.Done():
-	}
-}
-
 // alerter is the scheduler's: it shows the watchdog's alert and reports it
 // as events, from the watchdog's goroutine (the loop is held meanwhile).
 type alerter struct{ a *Assistant }
@@ -359,6 +332,22 @@ func (al alerter) Recovered(total time.Duration) {
 
 // handle feeds the machine and carries out what it asks.
 func (a *Assistant) handle(e Input) {
+	switch e.Kind {
+	case Decoded:
+		turn, ok := a.decoding[e.ID]
+		if !ok {
+			return
+		}
+		delete(a.decoding, e.ID)
+		a.heard(turn, e.Text, e.Err, e.Took)
+		return
+	case TooLong:
+		a.tooLong(int64(e.ID))
+		return
+	case GrammarRefused:
+		a.grammarRefused(e.Err)
+		return
+	}
 	if !a.arbitrate(e) {
 		return
 	}
@@ -441,26 +430,16 @@ func (a *Assistant) do(f Effect) {
 		if a.holder == FromRemote {
 			a.clock.AfterFunc(a.window, func() { a.post("listen window", func() { a.endWindow(n) }) })
 		}
-		a.audio(func() {
-			a.downs.Store(n)
-			if err := a.listener.Down(); err != nil {
-				a.Send(Input{Kind: Failure, Text: "listening: " + err.Error()})
-			}
-		})
+		a.listener.Listen(int(n))
 	case FinishListening:
 		if a.stats != nil {
 			a.stats.turn, a.stats.released, a.stats.capture = f.Turn, true, now.Sub(a.stats.pressed)
 		}
-		turn, at := f.Turn, f.At
-		a.audio(func() {
-			start := a.clock.Now()
-			res, err := a.listener.Up(at)
-			decode := a.clock.Since(start)
-			a.post("transcript", func() { a.heard(turn, res.Text, err, decode) })
-		})
+		a.decoding[int(a.listens)] = f.Turn
+		a.listener.Finish(int(a.listens), f.At)
 	case DiscardListening:
 		a.stats = nil
-		a.audio(func() { _, _ = a.listener.Up(time.Time{}) })
+		a.listener.Discard(int(a.listens))
 	case CancelTurn:
 		if r := a.turns[f.Turn]; r != nil {
 			r.cancelled = true
@@ -487,17 +466,9 @@ func (a *Assistant) do(f Effect) {
 // tooLongNotice is said when an utterance reaches the maximum length.
 const tooLongNotice = "That was too long; I stopped listening."
 
-// ListenedTooLong ends the utterance being listened to as if the button had
-// come up, and says so: the listener stopped feeding the recognizer at the
-// maximum length. Call it on the listener's goroutine between Down and Up
-// (as audio.PTT's OnEvent reports MaxLength); it must know which utterance
-// it is about, since the person may have released and pressed again before
-// the loop gets to it.
-func (a *Assistant) ListenedTooLong() {
-	n := a.downs.Load()
-	a.post("too long", func() { a.tooLong(n) })
-}
-
+// tooLong ends utterance listen as if the button had come up, and says so:
+// the listener stopped feeding the recognizer at the maximum length. The
+// person may have released and pressed again before the report came.
 func (a *Assistant) tooLong(listen int64) {
 	if listen != a.listens || a.machine.State() != Listening {
 		return // released (or failed) meanwhile: that utterance is over
@@ -702,7 +673,7 @@ func (a *Assistant) startSpeech(id int, text string) {
 	a.speech = &speechRun{id: id, cancel: cancel}
 	a.speaking = a.clock.Now()
 	// The microphone would hear Hark: mute it while speaking.
-	a.audio(func() { _ = a.listener.SetMuted(true) })
+	a.listener.Mute(true)
 	if !a.devices.use() {
 		return
 	}
@@ -734,7 +705,7 @@ func (a *Assistant) stopSpeech() {
 	if a.stats != nil {
 		a.stats.speech += a.clock.Since(a.speaking)
 	}
-	a.audio(func() { _ = a.listener.SetMuted(false) })
+	a.listener.Mute(false)
 }
 
 // updateGrammar gives the recognizer the grammar of the active commands,
@@ -756,17 +727,17 @@ func (a *Assistant) updateGrammar(force bool) {
 		return
 	}
 	a.lastGrammar, a.grammarSent = g, true
-	a.audio(func() {
-		if err := a.listener.SetGrammar(g); err != nil && !errors.Is(err, pipeline.ErrGrammarUnsupported) {
-			a.log.Warn("setting the recognizer's grammar", "err", err)
-			// Not in force: the next update sends it again.
-			a.post("grammar refused", func() {
-				if a.lastGrammar == g {
-					a.grammarSent = false
-				}
-			})
-		}
-	})
+	a.listener.UseGrammar(g)
+}
+
+// grammarRefused takes the listener's word that the recognizer refused the
+// grammar last sent: it is not in force, so the next update sends it again.
+func (a *Assistant) grammarRefused(err error) {
+	if errors.Is(err, pipeline.ErrGrammarUnsupported) {
+		return // a recognizer that decodes openly only
+	}
+	a.log.Warn("setting the recognizer's grammar", "err", err)
+	a.grammarSent = false
 }
 
 // turnStats times the stages of one utterance for its telemetry line.

@@ -17,24 +17,25 @@ import (
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
-	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
-// fakeListener hands out scripted transcripts, one per Up.
+// fakeListener hands out scripted transcripts, one per Finish, through
+// the assistant's inbox (send), as push-to-talk does.
 type fakeListener struct {
 	mu       sync.Mutex
+	send     func(Input) // the assistant's Send
 	next     []string
 	downs    int
 	muted    bool
 	grammars []*grammar.Grammar
-	refuse   error         // if set, the next SetGrammar fails with it
-	gate     chan struct{} // if set, Up waits for it to close
-	onDown   func()        // if set, called by Down, as push-to-talk calls OnEvent
-	edges    []time.Time   // the release edges Up was given
+	refuse   error         // if set, the next UseGrammar is refused with it
+	gate     chan struct{} // if set, Finish reports only once it is closed
+	onDown   func(utt int) // if set, called by Listen
+	edges    []time.Time   // the release edges Finish was given
 }
 
-// holdUps makes Up wait until the returned channel is closed.
+// holdUps makes Finish report only once the returned channel is closed.
 func (l *fakeListener) holdUps() chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -48,49 +49,51 @@ func (l *fakeListener) say(text string) {
 	l.mu.Unlock()
 }
 
-func (l *fakeListener) Down() error {
+func (l *fakeListener) Listen(utt int) {
 	l.mu.Lock()
 	l.downs++
 	onDown := l.onDown
 	l.mu.Unlock()
 	if onDown != nil {
-		onDown()
+		onDown(utt)
 	}
-	return nil
 }
 
-func (l *fakeListener) Up(at time.Time) (pipeline.Result, error) {
-	l.mu.Lock()
-	l.edges = append(l.edges, at)
-	gate := l.gate
-	l.mu.Unlock()
-	if gate != nil {
-		<-gate
-	}
+func (l *fakeListener) Finish(utt int, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.next) == 0 {
-		return pipeline.Result{}, errors.New("nothing scripted")
+	l.edges = append(l.edges, at)
+	in := Input{Kind: Decoded, ID: utt, Err: errors.New("nothing scripted")}
+	if len(l.next) > 0 {
+		in = Input{Kind: Decoded, ID: utt, Text: l.next[0]}
+		l.next = l.next[1:]
 	}
-	text := l.next[0]
-	l.next = l.next[1:]
-	return pipeline.Result{Text: text}, nil
+	if gate := l.gate; gate != nil {
+		go func() {
+			<-gate
+			l.send(in)
+		}()
+		return
+	}
+	l.send(in)
 }
 
-func (l *fakeListener) SetMuted(m bool) error {
+func (l *fakeListener) Discard(int) {}
+
+func (l *fakeListener) Mute(m bool) {
 	l.mu.Lock()
 	l.muted = m
 	l.mu.Unlock()
-	return nil
 }
 
-func (l *fakeListener) SetGrammar(g *grammar.Grammar) error {
+func (l *fakeListener) UseGrammar(g *grammar.Grammar) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.grammars = append(l.grammars, g)
-	err := l.refuse
-	l.refuse = nil
-	return err
+	if l.refuse != nil {
+		l.send(Input{Kind: GrammarRefused, Err: l.refuse})
+		l.refuse = nil
+	}
 }
 
 // fakeSpeaker records what is said; it finishes at once.
@@ -215,6 +218,7 @@ func startHarness(t testing.TB, cfg *Config, logw io.Writer, opts Options) *harn
 		t.Fatal(err)
 	}
 	h.a = a
+	h.listener.send = a.Send
 	go func() { h.done <- a.Run(ctx) }()
 	h.expectStates(Idle)
 	t.Cleanup(h.stop)
@@ -334,6 +338,7 @@ func TestRunWaitsForSpeech(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	listener.send = a.Send
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()

@@ -381,7 +381,7 @@ func TestDispatchRecognizerFailure(t *testing.T) {
 func TestDispatchUtteranceTooLong(t *testing.T) {
 	h := newHarness(t, nil)
 	h.listener.mu.Lock()
-	h.listener.onDown = h.a.ListenedTooLong
+	h.listener.onDown = func(utt int) { h.a.Send(Input{Kind: TooLong, ID: utt}) }
 	h.listener.mu.Unlock()
 	h.listener.say("what time is it")
 	h.a.Send(Input{Kind: Pressed})

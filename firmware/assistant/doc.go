@@ -9,10 +9,35 @@
 // Machine is the pure state machine: Handle takes an Input and returns the
 // Effects to carry out, so the behaviour (barge-in, mute, answers waiting
 // their turn, the error display) is tested exactly. Assistant carries the
-// effects out on the scheduler's main loop; the final decode and other
-// listener calls run, in order, on a goroutine of their own so they never
-// hold the loop. Run joins every goroutine the assistant starts before it
-// returns, so the caller can then close the devices under it.
+// effects out on the scheduler's main loop. Run joins every goroutine the
+// assistant starts before it returns, so the caller can then close the
+// devices under it, and from then on touches none of them.
+//
+// Every input comes through one inbox, Send: a typed Input drained by the
+// loop. Presses and releases carry their Source (the button, a listen asked
+// for from elsewhere, Hark itself) and their edge time; the listener's
+// reports (Decoded, TooLong, GrammarRefused) carry the utterance they are
+// about. A push-to-talk turn, with the firmware's wiring:
+//
+//	button edge ──▶ button driver ──Send(Pressed)──▶ main loop: Machine → StartListening
+//	                                                      │ Listener.Listen(n)   (a request: never blocks)
+//	                                                      ▼
+//	                                        audio owner (audio.PTT.Run): pre-roll, then live audio → recognizer
+//	button edge ──▶ button driver ──Send(Released, edge time)──▶ main loop → Listener.Finish(n, edge)
+//	                                        audio owner: audio captured up to the edge (+ tail) → final decode
+//	                                                      │ Send(Decoded n)
+//	                                                      ▼
+//	                                        main loop: match → commands (async ones on the loop,
+//	                                                   blocking ones on a worker) → answers in spoken order
+//	                                                      │ Speak
+//	                                                      ▼
+//	                                        speech goroutine → loudspeaker
+//
+// From edge to answer a turn crosses the button driver, the main loop, the
+// audio owner and the speech goroutine (and a worker for a blocking
+// command); the listener and the integrations only ever Send. (The button
+// driver is itself an edge watcher and a gesture goroutine, whose events
+// the firmware hands on.)
 //
 // Answers of one utterance are spoken in the order its commands were said.
 // An utterance's turn ends when each of its commands has answered once or

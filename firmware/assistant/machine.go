@@ -50,9 +50,14 @@ const (
 	Heard                        // Text was said some other way (typed, sent over MQTT): handle it as an utterance
 	MuteOn                       // mute, as a silent long press does, but from elsewhere (MQTT)
 	MuteOff                      // unmute
+
+	// Reports of the Listener, handled by the Assistant itself.
+	Decoded        // utterance ID was decoded: Text, or Err; Took is how long its end took
+	TooLong        // utterance ID reached the maximum length: the listener stopped feeding it
+	GrammarRefused // the recognizer refused the grammar last sent (Err)
 )
 
-var inputNames = [...]string{"pressed", "released", "long-pressed", "unheard", "answered", "spoken", "turn-done", "failure", "error-shown", "mic-lost", "mic-restored", "heard", "mute-on", "mute-off"}
+var inputNames = [...]string{"pressed", "released", "long-pressed", "unheard", "answered", "spoken", "turn-done", "failure", "error-shown", "mic-lost", "mic-restored", "heard", "mute-on", "mute-off", "decoded", "too-long", "grammar-refused"}
 
 func (k InputKind) String() string {
 	if int(k) < len(inputNames) {
@@ -73,6 +78,8 @@ type Input struct {
 	At time.Time
 	// Source says who sent a Pressed or a Released (see Assistant.Send).
 	Source Source
+	Err    error         // Decoded, GrammarRefused
+	Took   time.Duration // Decoded
 }
 
 // Source is where a press or a release came from. A person holding the

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
-	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
@@ -48,6 +47,7 @@ func NewTextAssistant(cfg Config, cmds []commands.Command) (*TextAssistant, erro
 	}
 	a.onAnswer = func(r commands.Response) { t.answers = append(t.answers, r) }
 	t.a = a
+	t.listener.send = a.Send
 	go func() {
 		t.err = a.Run(ctx)
 		close(t.stopped)
@@ -103,11 +103,12 @@ func (t *TextAssistant) Close() error {
 	return nil
 }
 
-// typedListener is the listener of typed utterances: Up hands out the
+// typedListener is the listener of typed utterances: Finish hands out the
 // texts queued by Say, one per utterance.
 type typedListener struct {
 	mu    sync.Mutex
 	texts []string
+	send  func(Input) // the assistant's inbox
 }
 
 func (l *typedListener) queue(text string) {
@@ -116,21 +117,21 @@ func (l *typedListener) queue(text string) {
 	l.texts = append(l.texts, text)
 }
 
-func (l *typedListener) Down() error { return nil }
+func (l *typedListener) Listen(int) {}
 
-func (l *typedListener) Up(time.Time) (pipeline.Result, error) {
+func (l *typedListener) Finish(utt int, _ time.Time) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.texts) == 0 {
-		return pipeline.Result{}, nil
+	var text string
+	if len(l.texts) > 0 {
+		text, l.texts = l.texts[0], l.texts[1:]
 	}
-	text := l.texts[0]
-	l.texts = l.texts[1:]
-	return pipeline.Result{Text: text}, nil
+	l.mu.Unlock()
+	l.send(Input{Kind: Decoded, ID: utt, Text: text})
 }
 
-func (l *typedListener) SetMuted(bool) error               { return nil }
-func (l *typedListener) SetGrammar(*grammar.Grammar) error { return nil }
+func (l *typedListener) Discard(int)                 {}
+func (l *typedListener) Mute(bool)                   {}
+func (l *typedListener) UseGrammar(*grammar.Grammar) {}
 
 // silentSpeaker says nothing: a TextAssistant returns its answers.
 type silentSpeaker struct{}

@@ -59,7 +59,7 @@ func BenchmarkCaptureToRecognizer(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go p.Run(ctx)
-	p.Down()
+	p.Listen(1)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchPeriod)))
 	start := time.Now()
@@ -109,9 +109,9 @@ func BenchmarkIdleCapture(b *testing.B) {
 		cancel()
 		<-done
 	}()
-	if err := p.SetMuted(false); err != nil { // returns once Run runs
-		b.Fatal(err)
-	}
+	running := request{kind: reqUnmute, done: make(chan struct{})}
+	p.request(running)
+	<-running.done
 	time.Sleep(time.Second) // past start-up and the first batches
 	cpu := func() time.Duration {
 		var ru syscall.Rusage

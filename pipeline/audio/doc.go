@@ -18,11 +18,17 @@
 // rates and channel counts; anything else is a *WAVError naming the file
 // and the problem.
 //
-// PTT reads a Source all the time. While the button is up it keeps the last
-// PreRoll of audio; Down feeds that pre-roll and then live audio to the
-// recognizer while the person speaks, so decoding overlaps speech; Up
-// flushes and returns the final result. An utterance reaching MaxUtterance
-// is ended with a MaxLength event. SetMuted discards audio while Hark
+// PTT is the one owner of the audio path: its Run goroutine reads a Source
+// all the time and alone drives the recognizer. While the button is up it
+// keeps the last PreRoll of audio; Listen feeds that pre-roll and then live
+// audio to the recognizer while the person speaks, so decoding overlaps
+// speech; Finish ends the utterance at the release edge and reports the
+// result (Heard). From a TimedSource (a Capture) everything captured up to
+// the edge is decoded however late the device delivers it, plus a short
+// Tail while speech still goes on at the edge. Its methods are requests
+// that return at once and are carried out in order; what comes of them is
+// reported through OnEvent (Listening, Heard, MaxLength when an utterance
+// reaches MaxUtterance, GrammarRefused). Mute discards audio while Hark
 // speaks, so it does not hear itself. While the button is up and the
 // microphone live, a Capture hands PTT its audio in half-second batches
 // rather than period by period, which keeps an idle Hark's CPU use low;

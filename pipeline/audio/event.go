@@ -3,6 +3,8 @@ package audio
 import (
 	"fmt"
 	"time"
+
+	"github.com/hark-assistant/hark/pipeline"
 )
 
 // EventKind says what happened to the audio path.
@@ -21,6 +23,15 @@ const (
 	// MaxLength: the utterance reached the maximum length and was ended;
 	// the rest of the speech is ignored until the button goes up.
 	MaxLength
+	// Listening: Utterance has begun; audio from now on reaches the
+	// recognizer (the pre-roll has).
+	Listening
+	// Heard: Utterance is over; Result is what the recognizer made of it,
+	// or Err why nothing.
+	Heard
+	// GrammarRefused: the recognizer refused a grammar (Err); it keeps the
+	// one it had.
+	GrammarRefused
 )
 
 func (k EventKind) String() string {
@@ -33,6 +44,12 @@ func (k EventKind) String() string {
 		return "overrun"
 	case MaxLength:
 		return "maximum utterance length"
+	case Listening:
+		return "listening"
+	case Heard:
+		return "heard"
+	case GrammarRefused:
+		return "grammar refused"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -49,6 +66,14 @@ type Event struct {
 	Count uint64
 	// Length is the audio fed to the recognizer (MaxLength).
 	Length time.Duration
+	// Utterance is the utterance's id, as given to PTT.Listen (Listening,
+	// Heard, MaxLength).
+	Utterance int
+	// Result is what was heard (Heard).
+	Result pipeline.Result
+	// Decode is how long the utterance took to end after Finish was taken:
+	// waiting for its last audio and the final decode (Heard).
+	Decode time.Duration
 }
 
 func (e Event) String() string {
@@ -60,7 +85,14 @@ func (e Event) String() string {
 	case Overrun:
 		return fmt.Sprintf("capture device %q: %d periods dropped (reader too slow)", e.Device, e.Count)
 	case MaxLength:
-		return fmt.Sprintf("utterance ended at the maximum length of %v", e.Length)
+		return fmt.Sprintf("utterance %d ended at the maximum length of %v", e.Utterance, e.Length)
+	case Heard:
+		if e.Err != nil {
+			return fmt.Sprintf("utterance %d: %v", e.Utterance, e.Err)
+		}
+		return fmt.Sprintf("utterance %d heard %q", e.Utterance, e.Result.Text)
+	case GrammarRefused:
+		return fmt.Sprintf("grammar refused: %v", e.Err)
 	}
 	return e.Kind.String()
 }

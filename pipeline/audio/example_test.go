@@ -66,13 +66,19 @@ func (s endSignal) Read(ctx context.Context, p []byte) (int, error) {
 	return n, err
 }
 
-// The firmware runs a PTT over the microphone and calls Down and Up from the
-// button. Here a second of audio held in memory stands in for the
+// The firmware runs a PTT over the microphone, asks it to Listen and
+// Finish as the button goes down and up, and hands what it reports to the
+// assistant. Here a second of audio held in memory stands in for the
 // microphone. It is all read before the button goes down, so what reaches
 // the recognizer is the pre-roll: the last 300 ms.
 func ExamplePTT() {
 	src := endSignal{audio.NewPCMSource(make([]byte, 32000), nil), make(chan struct{})}
-	ptt := audio.NewPTT(src, &lastWords{}, audio.PTTConfig{PreRoll: 300 * time.Millisecond})
+	heard := make(chan audio.Event, 1)
+	ptt := audio.NewPTT(src, &lastWords{}, audio.PTTConfig{PreRoll: 300 * time.Millisecond, OnEvent: func(e audio.Event) {
+		if e.Kind == audio.Heard {
+			heard <- e // never block push-to-talk: hand the event on
+		}
+	}})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	go ptt.Run(ctx)
@@ -83,12 +89,14 @@ func ExamplePTT() {
 		fmt.Println("the source was not read to the end:", ctx.Err())
 		return
 	}
-	if err := ptt.Down(); err != nil {
-		fmt.Println(err)
-		return
+	ptt.Listen(1)              // the button went down
+	ptt.Finish(1, time.Time{}) // and up
+	select {
+	case e := <-heard:
+		fmt.Println(e.Result.Text, e.Err)
+	case <-ctx.Done():
+		fmt.Println("nothing heard:", ctx.Err())
 	}
-	res, err := ptt.Up(time.Time{})
-	fmt.Println(res.Text, err)
 	// Output: you spoke 0.3 s <nil>
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,18 +37,18 @@ type PTTConfig struct {
 	// Clock times MaxLate; default the system clock. A TimedSource's
 	// capture times and Up's release edge are on the same clock.
 	Clock Clock
-	// OnEvent receives MaxLength events from Run's goroutine. It must not
-	// block for long.
+	// OnEvent receives what push-to-talk reports (Listening, Heard,
+	// MaxLength, GrammarRefused), in order, from Run's goroutine. It must
+	// not block: hand the event on to whoever acts on it.
 	OnEvent func(Event)
 	// Logger receives MaxLength events and recognizer reset failures; nil
 	// discards them.
 	Logger *slog.Logger
 }
 
-// Errors of PTT's methods.
+// Errors of PTT.
 var (
-	ErrNotRunning   = errors.New("push-to-talk is not running")
-	ErrNotListening = errors.New("push-to-talk: button is not down")
+	ErrNotListening = errors.New("push-to-talk: not listening to that utterance")
 	ErrRunning      = errors.New("push-to-talk is already running")
 )
 
@@ -72,13 +73,17 @@ type batchingSource interface {
 	queued() int // bytes a Read could take now
 }
 
-// PTT gates a Source into a Recognizer by a push-to-talk button. Run reads
-// the source all the time, keeping the pre-roll while the button is up;
-// Down starts an utterance, streaming pre-roll and live audio to the
-// recognizer while the person speaks; Up flushes it and returns the result.
+// PTT gates a Source into a Recognizer by a push-to-talk button: it is the
+// one owner of the audio path. Run reads the source all the time, keeping
+// the pre-roll while the button is up; Listen starts an utterance,
+// streaming pre-roll and live audio to the recognizer while the person
+// speaks; Finish ends it at the release edge and reports what was heard.
 //
-// The recognizer belongs to Run's goroutine while Run runs: use SetGrammar
-// here rather than on the recognizer.
+// Listen, Finish, Discard, Mute and UseGrammar are requests: they return at
+// once, never blocking the caller (the assistant's main loop), and Run
+// carries them out in the order they were made. What comes of them is
+// reported through OnEvent. The recognizer belongs to Run's goroutine
+// while Run runs: use UseGrammar rather than the recognizer's SetGrammar.
 type PTT struct {
 	src   Source
 	batch batchingSource // src, if it batches; else nil
@@ -86,9 +91,10 @@ type PTT struct {
 	rec   pipeline.Recognizer
 	cfg   PTTConfig
 
-	ctl     chan request
+	mu      sync.Mutex
+	queue   []request     // requests not yet taken by Run
+	wake    chan struct{} // capacity 1: "the queue may be non-empty"
 	running atomic.Bool   // Run has been called
-	stopped chan struct{} // closed when Run returns
 
 	// Owned by Run's goroutine.
 	pre    *history
@@ -97,6 +103,7 @@ type PTT struct {
 	skip   int             // bytes of audio still to come from before the pre-roll
 	active bool            // the button is down
 	over   bool            // the utterance hit the maximum length and has its result
+	utt    int             // the utterance being listened to (Listen's id)
 	fed    int             // bytes fed into the current utterance
 	result pipeline.Result // the result of an utterance that is over
 	err    error           // the first error of the current utterance
@@ -104,11 +111,11 @@ type PTT struct {
 	ending *ending         // an Up waiting for the audio up to its release
 }
 
-// ending is an Up waiting for the source to deliver the audio captured up
-// to the release edge, and then for the tail.
+// ending is a Finish waiting for the source to deliver the audio captured
+// up to the release edge, and then for the tail.
 type ending struct {
-	at      time.Time // the release edge
-	reply   chan response
+	at      time.Time        // the release edge
+	started time.Time        // when Finish was taken, for Event.Decode
 	timeout <-chan time.Time // MaxLate
 	tailing bool             // speech went on at the release: listening on
 }
@@ -143,23 +150,23 @@ func NewPTT(src Source, rec pipeline.Recognizer, cfg PTTConfig) *PTT {
 	batch, _ := src.(batchingSource)
 	timed, _ := src.(TimedSource)
 	return &PTT{
-		src:     src,
-		batch:   batch,
-		timed:   timed,
-		rec:     rec,
-		cfg:     cfg,
-		ctl:     make(chan request),
-		stopped: make(chan struct{}),
-		pre:     newHistory(durationBytes(cfg.PreRoll)),
-		max:     max(2, durationBytes(cfg.MaxUtterance)),
+		src:   src,
+		batch: batch,
+		timed: timed,
+		rec:   rec,
+		cfg:   cfg,
+		wake:  make(chan struct{}, 1),
+		pre:   newHistory(durationBytes(cfg.PreRoll)),
+		max:   max(2, durationBytes(cfg.MaxUtterance)),
 	}
 }
 
 type requestKind int
 
 const (
-	reqDown requestKind = iota
-	reqUp
+	reqListen requestKind = iota
+	reqFinish
+	reqDiscard
 	reqMute
 	reqUnmute
 	reqGrammar
@@ -167,14 +174,10 @@ const (
 
 type request struct {
 	kind    requestKind
-	grammar *grammar.Grammar
-	at      time.Time // reqUp: the release edge
-	reply   chan response
-}
-
-type response struct {
-	result pipeline.Result
-	err    error
+	utt     int              // reqListen, reqFinish, reqDiscard
+	at      time.Time        // reqFinish: the release edge
+	grammar *grammar.Grammar // reqGrammar
+	done    chan struct{}    // if set, closed once the request is carried out (tests wait on it)
 }
 
 // chunk is a buffer passed from the reader to Run's loop and back, so the
@@ -186,15 +189,14 @@ type chunk struct {
 	err  error
 }
 
-// Run reads the source and serves Down, Up, SetMuted and SetGrammar until
-// ctx is done; then it returns nil. If the source ends (io.EOF) Run goes on
-// serving with no more audio; any other source error ends Run with that
-// error. Run may be called once.
+// Run reads the source and carries out the requests until ctx is done;
+// then it returns nil. If the source ends (io.EOF) Run goes on serving with
+// no more audio; any other source error ends Run with that error. Run may
+// be called once.
 func (p *PTT) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
 		return ErrRunning
 	}
-	defer close(p.stopped)
 	p.batchIfIdle()
 	defer p.setFill(false) // the source's default
 	ctx, cancel := context.WithCancel(ctx)
@@ -215,16 +217,19 @@ func (p *PTT) Run(ctx context.Context) error {
 		}
 	}()
 	for {
-		// While an Up waits for the end of its audio, other requests
+		// While a Finish waits for the end of its audio, later requests
 		// wait: they were made after the release.
-		ctl, timeout := p.ctl, (<-chan time.Time)(nil)
+		wake, timeout := p.wake, (<-chan time.Time)(nil)
 		if p.ending != nil {
-			ctl, timeout = nil, p.ending.timeout
+			wake, timeout = nil, p.ending.timeout
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case c := <-full:
+			// A request made before this audio came applies to it; but a
+			// Finish takes the audio up to its release edge, this too.
+			p.serveQueue(full, free, true)
 			err := p.take(c, free)
 			if err != nil {
 				full = nil // the source is exhausted or failed: no more audio comes
@@ -235,12 +240,13 @@ func (p *PTT) Run(ctx context.Context) error {
 			if err != nil && err != io.EOF {
 				return err
 			}
-		case r := <-ctl:
-			if r.kind == reqUp {
-				p.up(r, full, free)
-				continue
+			p.mu.Lock()
+			if len(p.queue) > 0 {
+				p.signal() // a Finish, or what came after it
 			}
-			r.reply <- p.serve(r)
+			p.mu.Unlock()
+		case <-wake:
+			p.serveQueue(full, free, false)
 		case <-timeout:
 			p.cfg.Logger.Warn("audio: the microphone did not deliver the audio up to the release in time; decoding what came",
 				"waited", p.cfg.MaxLate, "late_by", p.ending.at.Sub(p.voice.now))
@@ -327,20 +333,42 @@ func (p *PTT) feed(pcm []byte) {
 	if p.fed >= p.max {
 		p.result, p.err = p.rec.Final()
 		p.over = true
-		e := Event{Kind: MaxLength, Length: bytesDuration(p.fed)}
+		e := Event{Kind: MaxLength, Utterance: p.utt, Length: bytesDuration(p.fed)}
 		p.cfg.Logger.Info(e.String())
 		p.cfg.OnEvent(e)
 	}
 }
 
-// serve handles one request on Run's goroutine.
-func (p *PTT) serve(r request) response {
-	switch r.kind {
-	case reqDown:
-		if p.active {
-			return response{}
+// serveQueue carries out the queued requests in order, up to a Finish that
+// has to wait for its audio (Run serves the rest once it has it), or, with
+// beforeFinish, up to any Finish.
+func (p *PTT) serveQueue(full <-chan *chunk, free chan<- *chunk, beforeFinish bool) {
+	for p.ending == nil {
+		p.mu.Lock()
+		if len(p.queue) == 0 || beforeFinish && p.queue[0].kind == reqFinish {
+			p.mu.Unlock()
+			return
 		}
-		p.active, p.over, p.fed, p.err, p.result = true, false, 0, nil, pipeline.Result{}
+		r := p.queue[0]
+		p.queue = p.queue[1:]
+		p.mu.Unlock()
+		p.serve(r, full, free)
+		if r.done != nil {
+			close(r.done)
+		}
+	}
+}
+
+// serve carries out one request on Run's goroutine.
+func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) {
+	switch r.kind {
+	case reqListen:
+		if p.active {
+			p.utt = r.utt // listening already: the same audio goes on
+			p.cfg.OnEvent(Event{Kind: Listening, Utterance: r.utt})
+			return
+		}
+		p.active, p.utt, p.over, p.fed, p.err, p.result = true, r.utt, false, 0, nil, pipeline.Result{}
 		older, newer := p.pre.contents()
 		if p.batch != nil {
 			// What the source holds is the newest audio from before the
@@ -357,37 +385,50 @@ func (p *PTT) serve(r request) response {
 		p.feed(older)
 		p.feed(newer)
 		p.pre.reset()
-		return response{}
+		p.cfg.OnEvent(Event{Kind: Listening, Utterance: r.utt})
+	case reqFinish:
+		p.finish(r, full, free)
+	case reqDiscard:
+		if !p.active || r.utt != p.utt {
+			return
+		}
+		p.active, p.skip = false, 0
+		p.batchIfIdle()
+		if err := p.rec.Reset(); err != nil {
+			p.cfg.Logger.Warn("resetting recognizer", "err", err)
+		}
 	case reqMute:
 		p.muted = true
 		p.pre.reset()
 		p.batchIfIdle()
-		return response{}
 	case reqUnmute:
 		p.muted = false
 		p.batchIfIdle()
-		return response{}
 	case reqGrammar:
-		return response{err: p.rec.SetGrammar(r.grammar)}
+		if err := p.rec.SetGrammar(r.grammar); err != nil {
+			p.cfg.OnEvent(Event{Kind: GrammarRefused, Err: err})
+		}
+	default:
+		panic(fmt.Sprintf("audio: unknown request %d", r.kind))
 	}
-	panic(fmt.Sprintf("audio: unknown request %d", r.kind))
 }
 
-// up starts ending the utterance for an Up request: it takes the audio the
+// finish starts ending the utterance for a Finish: it takes the audio the
 // reader has already handed over and, from a TimedSource, waits for the
 // audio captured up to the release edge and the tail (Run's loop goes on
 // taking audio meanwhile; settled says when it has come).
-func (p *PTT) up(r request, full <-chan *chunk, free chan<- *chunk) {
-	if !p.active {
-		r.reply <- response{err: ErrNotListening}
+func (p *PTT) finish(r request, full <-chan *chunk, free chan<- *chunk) {
+	if !p.active || r.utt != p.utt {
+		p.cfg.OnEvent(Event{Kind: Heard, Utterance: r.utt, Err: ErrNotListening})
 		return
 	}
 	live := p.drain(full, free)
+	now := p.cfg.Clock.Now()
 	at := r.at
 	if at.IsZero() {
-		at = p.cfg.Clock.Now()
+		at = now
 	}
-	p.ending = &ending{at: at, reply: r.reply}
+	p.ending = &ending{at: at, started: now}
 	if !live || full == nil || p.settled() {
 		p.finishUp()
 		return
@@ -414,23 +455,24 @@ func (p *PTT) settled() bool {
 	return !p.voice.now.Before(e.at.Add(p.cfg.Tail)) || p.voice.now.Sub(p.voice.last) >= pause
 }
 
-// finishUp ends the utterance and answers the Up waiting for it.
+// finishUp ends the utterance and reports what was heard.
 func (p *PTT) finishUp() {
-	reply := p.ending.reply
+	started := p.ending.started
 	p.ending = nil
 	p.active, p.skip = false, 0
 	p.batchIfIdle()
 	if !p.over && p.err == nil {
 		p.result, p.err = p.rec.Final()
 	}
+	e := Event{Kind: Heard, Utterance: p.utt, Result: p.result, Err: p.err}
 	if p.err != nil {
+		e.Result = pipeline.Result{}
 		if err := p.rec.Reset(); err != nil {
 			p.cfg.Logger.Warn("resetting recognizer", "err", err)
 		}
-		reply <- response{err: p.err}
-		return
 	}
-	reply <- response{result: p.result}
+	e.Decode = p.cfg.Clock.Now().Sub(started)
+	p.cfg.OnEvent(e)
 }
 
 // batchIfIdle has a batching source batch while the button is up and the
@@ -459,47 +501,54 @@ func (p *PTT) drain(full <-chan *chunk, free chan<- *chunk) bool {
 	}
 }
 
-func (p *PTT) do(r request) response {
-	r.reply = make(chan response, 1)
+// request queues r for Run and returns at once.
+func (p *PTT) request(r request) {
+	p.mu.Lock()
+	p.queue = append(p.queue, r)
+	p.mu.Unlock()
+	p.signal()
+}
+
+func (p *PTT) signal() {
 	select {
-	case p.ctl <- r:
-		return <-r.reply
-	case <-p.stopped:
-		return response{err: ErrNotRunning}
+	case p.wake <- struct{}{}:
+	default:
 	}
 }
 
-// Down starts an utterance: the pre-roll and then live audio stream to the
-// recognizer until Up. Down while down does nothing. It waits for Run to be
-// running and fails with ErrNotRunning once Run has returned.
-func (p *PTT) Down() error { return p.do(request{kind: reqDown}).err }
+// Listen starts utterance utt: the pre-roll and then live audio stream to
+// the recognizer until Finish or Discard. A Listening event says when it
+// has begun. Listen while listening goes on with the same audio, as utt.
+func (p *PTT) Listen(utt int) { p.request(request{kind: reqListen, utt: utt}) }
 
-// Up ends the utterance released at the edge at (zero: now) and returns
-// the recognizer's final result. Everything captured up to the edge is
-// decoded: from a TimedSource Up waits (at most MaxLate) for that audio,
-// and for the tail when speech was going on at the edge; from another
-// source it decodes what the source has delivered. After a MaxLength event
-// it returns the result taken at the maximum length. Up without Down fails
-// with ErrNotListening.
-func (p *PTT) Up(at time.Time) (pipeline.Result, error) {
-	r := p.do(request{kind: reqUp, at: at})
-	return r.result, r.err
+// Finish ends utterance utt, released at the edge at (zero: when Run takes
+// the request), and reports what was heard as a Heard event. Everything
+// captured up to the edge is decoded: from a TimedSource Run waits (at
+// most MaxLate) for that audio, and for the tail when speech was going on
+// at the edge; from another source it decodes what the source has
+// delivered. After a MaxLength event the result is the one taken at the
+// maximum length. Finish of an utterance not being listened to reports
+// ErrNotListening.
+func (p *PTT) Finish(utt int, at time.Time) {
+	p.request(request{kind: reqFinish, utt: utt, at: at})
 }
 
-// SetMuted discards microphone audio while muted is true (set it while Hark
+// Discard ends utterance utt and drops its audio, reporting nothing.
+func (p *PTT) Discard(utt int) { p.request(request{kind: reqDiscard, utt: utt}) }
+
+// Mute discards microphone audio while muted is true (set it while Hark
 // speaks, so Hark does not hear itself). Muting also empties the pre-roll.
-// Mute is independent of the button: audio is discarded even while it is
-// down, so stop speech and unmute when the person presses it.
-func (p *PTT) SetMuted(muted bool) error {
+// Mute is independent of listening: audio is discarded even during an
+// utterance, so stop speech and unmute when the person presses.
+func (p *PTT) Mute(muted bool) {
 	kind := reqUnmute
 	if muted {
 		kind = reqMute
 	}
-	return p.do(request{kind: kind}).err
+	p.request(request{kind: kind})
 }
 
-// SetGrammar restricts the recognizer to what g can match from the next
+// UseGrammar restricts the recognizer to what g can match from the next
 // utterance on; nil means open decoding (see pipeline.Recognizer.SetGrammar).
-func (p *PTT) SetGrammar(g *grammar.Grammar) error {
-	return p.do(request{kind: reqGrammar, grammar: g}).err
-}
+// A grammar the recognizer refuses is reported as a GrammarRefused event.
+func (p *PTT) UseGrammar(g *grammar.Grammar) { p.request(request{kind: reqGrammar, grammar: g}) }

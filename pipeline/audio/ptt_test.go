@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hark-assistant/hark/pipeline"
 	"github.com/hark-assistant/hark/pipeline/grammar"
 	"github.com/hark-assistant/hark/pipeline/pipelinetest"
 )
@@ -25,6 +26,8 @@ type pttHarness struct {
 	cancel  context.CancelFunc
 	stopped bool
 	runErr  error
+	events  chan Event // what push-to-talk reported
+	utt     int        // the latest utterance listened to
 }
 
 // startPTT starts Run; the test's cleanup stops it.
@@ -36,8 +39,15 @@ func startPTT(t *testing.T, cfg PTTConfig) *pttHarness {
 // startPTTOver starts Run on the source wrap makes of the fake one.
 func startPTTOver(t *testing.T, cfg PTTConfig, wrap func(*pipelinetest.Source) Source) *pttHarness {
 	t.Helper()
-	h := &pttHarness{t: t, ctx: testContext(t), src: pipelinetest.NewSource(), rec: &pipelinetest.Recognizer{}, errc: make(chan error, 1)}
+	h := &pttHarness{t: t, ctx: testContext(t), src: pipelinetest.NewSource(), rec: &pipelinetest.Recognizer{}, errc: make(chan error, 1), events: make(chan Event, 64)}
 	cfg.Logger = testLogger(t)
+	user := cfg.OnEvent
+	cfg.OnEvent = func(e Event) {
+		if user != nil {
+			user(e)
+		}
+		h.events <- e
+	}
 	h.p = NewPTT(wrap(h.src), h.rec, cfg)
 	var ctx context.Context
 	ctx, h.cancel = context.WithCancel(context.Background())
@@ -54,6 +64,52 @@ func (h *pttHarness) stop() error {
 		h.runErr, h.stopped = recv(h.t, h.errc, "return from Run after cancel"), true
 	}
 	return h.runErr
+}
+
+// do makes request r and returns once Run has carried it out.
+func (h *pttHarness) do(r request) {
+	h.t.Helper()
+	r.done = make(chan struct{})
+	h.p.request(r)
+	recv(h.t, r.done, "request carried out")
+}
+
+// down listens to a new utterance and returns once it has begun.
+func (h *pttHarness) down() {
+	h.t.Helper()
+	h.utt++
+	h.do(request{kind: reqListen, utt: h.utt})
+}
+
+// up finishes the utterance, released now, and returns what was heard.
+func (h *pttHarness) up() (pipeline.Result, error) {
+	h.t.Helper()
+	h.p.Finish(h.utt, time.Time{})
+	e := h.next(Heard)
+	if e.Utterance != h.utt {
+		h.t.Fatalf("heard utterance %d, want %d", e.Utterance, h.utt)
+	}
+	return e.Result, e.Err
+}
+
+// mute mutes or unmutes, returning once Run has.
+func (h *pttHarness) mute(muted bool) {
+	h.t.Helper()
+	kind := reqUnmute
+	if muted {
+		kind = reqMute
+	}
+	h.do(request{kind: kind})
+}
+
+// next returns the next event of kind, skipping the others.
+func (h *pttHarness) next(kind EventKind) Event {
+	h.t.Helper()
+	for {
+		if e := recv(h.t, h.events, kind.String()+" event"); e.Kind == kind {
+			return e
+		}
+	}
 }
 
 // send hands pcm to the microphone in 10 ms periods.
@@ -94,9 +150,7 @@ func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 			live := ramp(ms(tt.idle), ms(300))
 			h.send(idle)
 			h.sync()
-			if err := h.p.Down(); err != nil {
-				t.Fatal(err)
-			}
+			h.down()
 			h.send(live)
 			h.sync()
 			// Decoding overlaps speech: the recognizer has it all before Up.
@@ -104,7 +158,7 @@ func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 			if got := h.rec.Current(); !bytes.Equal(got, want) {
 				t.Fatalf("before Up the recognizer has %d bytes, want %d: pre-roll then live", len(got), len(want))
 			}
-			res, err := h.p.Up(time.Time{})
+			res, err := h.up()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +174,7 @@ func TestPTTPreRollReachesRecognizerFirst(t *testing.T) {
 
 func TestPTTGating(t *testing.T) {
 	h := startPTT(t, PTTConfig{PreRoll: -1})
-	if _, err := h.p.Up(time.Time{}); !errors.Is(err, ErrNotListening) {
+	if _, err := h.up(); !errors.Is(err, ErrNotListening) {
 		t.Errorf("Up before Down: err = %v, want ErrNotListening", err)
 	}
 	texts := []string{"first", "second", "third"}
@@ -129,12 +183,12 @@ func TestPTTGating(t *testing.T) {
 	for i := range 3 {
 		h.send(ramp(1000*i, ms(50))) // idle: not fed
 		h.sync()
-		h.p.Down()
-		h.p.Down() // a repeated Down changes nothing
+		h.down()
+		h.down() // a repeated Down changes nothing
 		speech := ramp(1000*i+500, ms(70))
 		h.send(speech)
 		h.sync()
-		res, err := h.p.Up(time.Time{})
+		res, err := h.up()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,13 +218,17 @@ func TestPTTMaxLength(t *testing.T) {
 	h := startPTT(t, PTTConfig{
 		PreRoll:      100 * time.Millisecond,
 		MaxUtterance: 200 * time.Millisecond,
-		OnEvent:      func(e Event) { events <- e },
+		OnEvent: func(e Event) {
+			if e.Kind == MaxLength {
+				events <- e
+			}
+		},
 	})
 	h.rec.Script("cut at the maximum", "next")
 	idle, live := ramp(0, ms(200)), ramp(ms(200), ms(300))
 	h.send(idle)
 	h.sync()
-	h.p.Down()
+	h.down()
 	h.send(live)
 	h.sync()
 	// OnEvent runs on Run's goroutine, which has finished with the audio.
@@ -185,7 +243,7 @@ func TestPTTMaxLength(t *testing.T) {
 	default:
 		t.Fatal("no MaxLength event once the utterance passed the maximum")
 	}
-	res, err := h.p.Up(time.Time{})
+	res, err := h.up()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,9 +259,9 @@ func TestPTTMaxLength(t *testing.T) {
 	next := ramp(0, ms(50))
 	h.send(next)
 	h.sync()
-	h.p.Down()
+	h.down()
 	h.sync()
-	if res, _ := h.p.Up(time.Time{}); res.Text != "next" {
+	if res, _ := h.up(); res.Text != "next" {
 		t.Errorf("next utterance: Up() = %q, want %q", res.Text, "next")
 	}
 	if got := h.rec.Utterances(); len(got) != 2 || !bytes.Equal(got[1], next) {
@@ -222,22 +280,22 @@ func TestPTTMute(t *testing.T) {
 	e, f := ramp(20000, ms(100)), ramp(25000, ms(100))
 	h.send(a) // dropped from the pre-roll by muting
 	h.sync()
-	h.p.SetMuted(true)
+	h.mute(true)
 	h.send(b) // Hark speaking: discarded
 	h.sync()
-	h.p.SetMuted(false)
+	h.mute(false)
 	h.send(c)
 	h.sync()
-	h.p.Down()
+	h.down()
 	h.send(d)
 	h.sync()
-	h.p.SetMuted(true)
+	h.mute(true)
 	h.send(e) // muted while down: discarded too
 	h.sync()
-	h.p.SetMuted(false)
+	h.mute(false)
 	h.send(f)
 	h.sync()
-	if _, err := h.p.Up(time.Time{}); err != nil {
+	if _, err := h.up(); err != nil {
 		t.Fatal(err)
 	}
 	want := concat(c, d, f)
@@ -249,11 +307,15 @@ func TestPTTMute(t *testing.T) {
 func TestPTTSetGrammar(t *testing.T) {
 	h := startPTT(t, PTTConfig{})
 	g := grammar.Phrases("lights on", "lights off")
-	if err := h.p.SetGrammar(g); err != nil {
-		t.Fatal(err)
-	}
+	h.do(request{kind: reqGrammar, grammar: g})
 	if got := h.rec.Grammars(); len(got) != 1 || got[0] != g {
 		t.Errorf("recognizer grammars = %+v, want one: %+v", got, g)
+	}
+	// A grammar the recognizer refuses is reported.
+	h.rec.FailSetGrammar(errors.New("no such word"))
+	h.p.UseGrammar(g)
+	if e := h.next(GrammarRefused); e.Err == nil || !strings.Contains(e.String(), "no such word") {
+		t.Errorf("refused grammar reported as %v", e)
 	}
 }
 
@@ -261,10 +323,10 @@ func TestPTTRecognizerErrorEndsUtterance(t *testing.T) {
 	h := startPTT(t, PTTConfig{PreRoll: -1})
 	boom := errors.New("decoder exploded")
 	h.rec.FailAccept(boom)
-	h.p.Down()
+	h.down()
 	h.send(ramp(0, ms(20)))
 	h.sync()
-	if _, err := h.p.Up(time.Time{}); !errors.Is(err, boom) || !strings.Contains(err.Error(), "recognizer") {
+	if _, err := h.up(); !errors.Is(err, boom) || !strings.Contains(err.Error(), "recognizer") {
 		t.Fatalf("Up() err = %v, want the recognizer's error", err)
 	}
 	if n := h.rec.Resets(); n != 1 {
@@ -273,10 +335,10 @@ func TestPTTRecognizerErrorEndsUtterance(t *testing.T) {
 	// The next utterance works.
 	h.rec.FailAccept(nil)
 	h.rec.Script("recovered")
-	h.p.Down()
+	h.down()
 	h.send(ramp(0, ms(20)))
 	h.sync()
-	if res, err := h.p.Up(time.Time{}); err != nil || res.Text != "recovered" {
+	if res, err := h.up(); err != nil || res.Text != "recovered" {
 		t.Errorf("next utterance: Up() = %q, %v", res.Text, err)
 	}
 	if got := h.rec.Utterances(); len(got) != 1 || len(got[0]) != 2*ms(20) {
@@ -292,8 +354,8 @@ func TestPTTSourceEnd(t *testing.T) {
 		h.send(speech)
 		h.sync()
 		h.src.End(nil)
-		h.p.Down()
-		res, err := h.p.Up(time.Time{})
+		h.down()
+		res, err := h.up()
 		if err != nil || res.Text != "pre-roll" {
 			t.Errorf("Up() after the source ended = %q, %v; want the pre-roll's result", res.Text, err)
 		}
@@ -302,9 +364,6 @@ func TestPTTSourceEnd(t *testing.T) {
 		}
 		if err := h.stop(); err != nil {
 			t.Errorf("Run() = %v, want nil after cancel", err)
-		}
-		if err := h.p.Down(); !errors.Is(err, ErrNotRunning) {
-			t.Errorf("Down after Run returned: %v, want ErrNotRunning", err)
 		}
 	})
 	t.Run("failure ends Run", func(t *testing.T) {
@@ -316,15 +375,12 @@ func TestPTTSourceEnd(t *testing.T) {
 		if err := recv(t, errc, "return from Run"); err == nil || !strings.Contains(err.Error(), "usb gone") {
 			t.Errorf("Run() = %v, want the source's error", err)
 		}
-		if _, err := p.Up(time.Time{}); !errors.Is(err, ErrNotRunning) {
-			t.Errorf("Up after Run failed: %v, want ErrNotRunning", err)
-		}
 	})
 }
 
 func TestPTTRunOnce(t *testing.T) {
 	h := startPTT(t, PTTConfig{})
-	h.p.SetMuted(false) // Run is running once this returns
+	h.mute(false) // Run is running once this returns
 	if err := h.p.Run(context.Background()); !errors.Is(err, ErrRunning) {
 		t.Errorf("second Run = %v, want ErrRunning", err)
 	}
@@ -361,18 +417,18 @@ func TestPTTLetsSourceBatchOnlyWhileIdle(t *testing.T) {
 			t.Errorf("%s: source batching %v, want %v", when, got, want)
 		}
 	}
-	h.p.SetMuted(false) // returns once Run serves requests
+	h.mute(false) // returns once Run serves requests
 	check("idle", true)
-	h.p.Down()
+	h.down()
 	check("button down", false)
-	h.p.SetMuted(true)
+	h.mute(true)
 	check("muted while down", false)
-	h.p.SetMuted(false)
-	h.p.Up(time.Time{})
+	h.mute(false)
+	h.up()
 	check("button up again", true)
-	h.p.SetMuted(true)
+	h.mute(true)
 	check("muted", false)
-	h.p.SetMuted(false)
+	h.mute(false)
 	check("unmuted", true)
 	h.stop()
 	check("after Run", false)
@@ -401,9 +457,7 @@ func TestPTTPreRollCountsWhatTheSourceHolds(t *testing.T) {
 			h.sync()
 			held := ramp(ms(1000), ms(tt.held))
 			src.held.Store(int64(len(held)))
-			if err := h.p.Down(); err != nil {
-				t.Fatal(err)
-			}
+			h.down()
 			live := ramp(ms(2000), ms(100))
 			h.send(concat(held, live))
 			h.sync()
@@ -427,7 +481,7 @@ func TestPTTOverCaptureFeedsAtOnceWhileDown(t *testing.T) {
 	t.Cleanup(func() { c.Close() }) // after Run has returned (cleanups run last first)
 	mic := recv(t, devices.opened, "device opened")
 	h := startPTTOver(t, PTTConfig{PreRoll: 200 * time.Millisecond}, func(*pipelinetest.Source) Source { return c })
-	h.p.SetMuted(false) // returns once Run reads the capture, batching
+	h.mute(false) // returns once Run reads the capture, batching
 	deliver := func(pcm []byte) {
 		for len(pcm) > 0 {
 			mic.deliver(pcm[:320]) // 10 ms periods
@@ -436,9 +490,7 @@ func TestPTTOverCaptureFeedsAtOnceWhileDown(t *testing.T) {
 	}
 	idle := ramp(0, ms(400)) // less than a batch: all of it still in the capture
 	deliver(idle)
-	if err := h.p.Down(); err != nil {
-		t.Fatal(err)
-	}
+	h.down()
 	preRoll := idle[len(idle)-2*ms(200):]
 	if err := h.rec.WaitAccepted(h.ctx, len(preRoll)); err != nil {
 		t.Fatalf("the audio the capture held at the press did not reach the recognizer: %v", err)
@@ -448,7 +500,7 @@ func TestPTTOverCaptureFeedsAtOnceWhileDown(t *testing.T) {
 	if err := h.rec.WaitAccepted(h.ctx, len(preRoll)+len(live)); err != nil {
 		t.Fatalf("a period delivered while the button is down did not reach the recognizer: %v", err)
 	}
-	if _, err := h.p.Up(time.Time{}); err != nil {
+	if _, err := h.up(); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := h.rec.Utterances(), concat(preRoll, live); len(got) != 1 || !bytes.Equal(got[0], want) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -93,7 +95,12 @@ func TestUpTakesTheWholeUtterance(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					start := time.Now()
 					rec := &pipelinetest.Recognizer{}
-					p := NewPTT(&lateMic{pcm: pcm, start: start, delay: delay}, rec, PTTConfig{PreRoll: 300 * time.Millisecond, Tail: tc.tail, Logger: testLogger(t)})
+					heard := make(chan Event, 1)
+					p := NewPTT(&lateMic{pcm: pcm, start: start, delay: delay}, rec, PTTConfig{PreRoll: 300 * time.Millisecond, Tail: tc.tail, Logger: testLogger(t), OnEvent: func(e Event) {
+						if e.Kind == Heard {
+							heard <- e
+						}
+					}})
 					ctx, cancel := context.WithCancel(t.Context())
 					done := make(chan error, 1)
 					go func() { done <- p.Run(ctx) }()
@@ -105,12 +112,11 @@ func TestUpTakesTheWholeUtterance(t *testing.T) {
 					}()
 
 					time.Sleep(tc.press)
-					if err := p.Down(); err != nil {
-						t.Fatal(err)
-					}
+					p.Listen(1)
 					time.Sleep(time.Until(start.Add(tc.release)))
-					if _, err := p.Up(start.Add(tc.release)); err != nil {
-						t.Fatal(err)
+					p.Finish(1, start.Add(tc.release))
+					if e := <-heard; e.Err != nil {
+						t.Fatal(e.Err)
 					}
 					utts := rec.Utterances()
 					if len(utts) != 1 || len(utts[0]) < 64 {
@@ -129,4 +135,52 @@ func TestUpTakesTheWholeUtterance(t *testing.T) {
 			})
 		}
 	}
+}
+
+// Requests are carried out in the order they were made, and those made
+// while a Finish waits for its audio wait with it: a press right after a
+// release does not cut the released utterance short. (Before, the
+// assistant serialised its calls on a goroutine of its own and push-to-talk
+// on another.)
+func TestRequestsWaitForAFinish(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pcm := concat(noise(rng, 500*time.Millisecond, 20), noise(rng, 500*time.Millisecond, 8000), noise(rng, 3*time.Second, 20))
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		rec := &pipelinetest.Recognizer{}
+		events := make(chan Event, 16)
+		p := NewPTT(&lateMic{pcm: pcm, start: start, delay: 200 * time.Millisecond}, rec, PTTConfig{PreRoll: -1, Logger: testLogger(t), OnEvent: func(e Event) { events <- e }})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		defer func() {
+			cancel()
+			<-done
+		}()
+		time.Sleep(400 * time.Millisecond)
+		p.Listen(1)
+		time.Sleep(700 * time.Millisecond) // the word ends at 1 s
+		release := start.Add(1100 * time.Millisecond)
+		p.Finish(1, release)
+		p.Listen(2) // pressed again at once
+		p.Finish(2, time.Time{})
+		var got []string
+		for len(got) < 4 {
+			e := <-events
+			got = append(got, fmt.Sprint(e.Kind, " ", e.Utterance))
+		}
+		want := []string{"listening 1", "heard 1", "listening 2", "heard 2"}
+		if !slices.Equal(got, want) {
+			t.Errorf("reports %q, want %q", got, want)
+		}
+		utts := rec.Utterances()
+		if len(utts) < 1 {
+			t.Fatal("nothing fed")
+		}
+		first := utts[0]
+		end := bytes.Index(pcm, first[len(first)-64:]) + 64
+		if bytesDuration(end) < 1100*time.Millisecond {
+			t.Errorf("the first utterance ends at %v, before its release at 1.1 s", bytesDuration(end))
+		}
+	})
 }

@@ -17,11 +17,13 @@ func Example() {
 	defer cancel()
 	mic, rec := pipelinetest.NewSource(), &pipelinetest.Recognizer{}
 	rec.Script("turn on the light")
-	ptt := audio.NewPTT(mic, rec, audio.PTTConfig{PreRoll: -1})
+	events := make(chan audio.Event, 4)
+	ptt := audio.NewPTT(mic, rec, audio.PTTConfig{PreRoll: -1, OnEvent: func(e audio.Event) { events <- e }})
 	go ptt.Run(ctx)
 
-	if err := ptt.Down(); err != nil {
-		fmt.Println(err)
+	ptt.Listen(1)
+	if e := <-events; e.Kind != audio.Listening { // the gate passes audio on from here
+		fmt.Println("unexpected", e)
 		return
 	}
 	speech := make([]byte, 3200) // 100 ms
@@ -33,7 +35,8 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	res, err := ptt.Up(time.Time{})
-	fmt.Printf("%q %v, from %d bytes\n", res.Text, err, len(rec.Utterances()[0]))
-	// Output: "turn on the light" <nil>, from 3200 bytes
+	ptt.Finish(1, time.Time{})
+	e := <-events
+	fmt.Printf("%s %v, from %d bytes\n", e, e.Err, len(rec.Utterances()[0]))
+	// Output: utterance 1 heard "turn on the light" <nil>, from 3200 bytes
 }

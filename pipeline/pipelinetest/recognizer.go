@@ -21,6 +21,7 @@ type Recognizer struct {
 	mu         sync.Mutex
 	script     []final
 	acceptErr  error
+	grammarErr error
 	current    []byte   // the utterance being fed
 	utterances [][]byte // every utterance ended by Final
 	accepted   int      // bytes accepted in all, for WaitAccepted
@@ -108,8 +109,19 @@ func (r *Recognizer) Reset() error {
 func (r *Recognizer) SetGrammar(g *grammar.Grammar) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.grammarErr != nil {
+		return r.grammarErr
+	}
 	r.grammars = append(r.grammars, g)
 	return nil
+}
+
+// FailSetGrammar makes every SetGrammar refuse its grammar with err (it
+// is then not recorded) until FailSetGrammar(nil).
+func (r *Recognizer) FailSetGrammar(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.grammarErr = err
 }
 
 // Close marks the recognizer closed. It does not refuse later calls: a
