@@ -61,8 +61,12 @@ type Options struct {
 	Clock clockwork.Clock
 	// Logger defaults to discarding.
 	Logger *slog.Logger
-	// OnEvent, if set, is told what the assistant does (see Event). It must
-	// not block.
+	// OnEvent, if set, is the event stream: it is told what the assistant
+	// does (see Event), one event at a time, in the order they happen. It
+	// is called on the main loop, but for EventBlocked and EventRecovered,
+	// which come from the watchdog's goroutine while the loop is held; it
+	// must not block (an integration hands the event on, as the MQTT
+	// client queues its messages).
 	OnEvent func(Event)
 	// Grace is how long running commands get to return when Run stops;
 	// default 3 s.
@@ -192,6 +196,15 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 	}
 	if a.onEvent == nil {
 		a.onEvent = func(Event) {}
+	}
+	// One event at a time: the watchdog reports while a command holds
+	// the loop, and that command may be answering meanwhile.
+	user := a.onEvent
+	var one sync.Mutex
+	a.onEvent = func(e Event) {
+		one.Lock()
+		defer one.Unlock()
+		user(e)
 	}
 	a.life, a.stop = context.WithCancel(context.Background())
 	a.timer = countdown{
