@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -21,6 +20,7 @@ import (
 	"github.com/hark-assistant/hark/drivers/pins"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/hass"
+	"github.com/hark-assistant/hark/firmware/internal/regfile"
 	"github.com/hark-assistant/hark/firmware/mqtt"
 )
 
@@ -231,45 +231,16 @@ const maxFileSize = 1 << 20
 // regular file, since a FIFO blocks its reader for good and /dev/zero never
 // ends, and a file larger than maxFileSize.
 func readFile(path string) ([]byte, error) {
-	// O_NONBLOCK: opening a FIFO does not wait for a writer. Reading a
-	// regular file ignores it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, _, err := regfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	data, err := regfile.ReadAll(f, maxFileSize)
 	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: is %s, not a regular file", path, fileKind(fi.Mode()))
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB, the most a configuration file may be", path, maxFileSize>>20)
+		return nil, fmt.Errorf("%w, the most a configuration file may be", err)
 	}
 	return data, nil
-}
-
-// fileKind names what a file that is not regular is.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	}
-	return "an irregular file"
 }
 
 // Parse decodes and validates a configuration; name is used in

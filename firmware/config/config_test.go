@@ -367,10 +367,10 @@ func TestLoadRefusesWhatIsNotAConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct{ path, want string }{
-		{fifo, fifo + ": is a named pipe, not a regular file"},
-		{"/dev/null", "/dev/null: is a character device, not a regular file"},
-		{dir, dir + ": is a directory, not a regular file"},
-		{huge, huge + ": larger than 1 MiB, the most a configuration file may be"},
+		{fifo, fifo + " is a named pipe, not a regular file"},
+		{"/dev/null", "/dev/null is a character device, not a regular file"},
+		{dir, dir + " is a directory, not a regular file"},
+		{huge, huge + " is larger than 1 MiB, the most a configuration file may be"},
 		{largest, ""},
 	}
 	for _, tt := range tests {

@@ -35,8 +35,8 @@ func TestConfigCheck(t *testing.T) {
 		{[]string{"config", "check", good}, exitOK, "good.yaml: ok", ""},
 		{[]string{"config", "check", bad}, exitConfig, "", "bad.yaml:4: button.pin: GPIO99 is not on the Raspberry Pi header"},
 		{[]string{"config", "check", filepath.Join(dir, "absent.yaml")}, exitConfig, "", "no such file"},
-		{[]string{"config", "check", "/dev/null"}, exitConfig, "", "/dev/null: is a character device, not a regular file"},
-		{[]string{"config", "check", huge}, exitConfig, "", "huge.yaml: larger than 1 MiB"},
+		{[]string{"config", "check", "/dev/null"}, exitConfig, "", "/dev/null is a character device, not a regular file"},
+		{[]string{"config", "check", huge}, exitConfig, "", "huge.yaml is larger than 1 MiB"},
 		{[]string{"config"}, exitUsage, "", "usage: hark config check"},
 		{[]string{"config", "lint"}, exitUsage, "", "usage: hark config check"},
 	}
