@@ -14,35 +14,7 @@ import (
 	"github.com/hark-assistant/hark/pipeline/pipelinetest"
 )
 
-// lateMic is a microphone that hands each 10 ms period out delay after it
-// was captured, as a deep device buffer, dsnoop or a slow USB microphone
-// does. It says pcm from start, then silence.
-type lateMic struct {
-	pcm   []byte
-	start time.Time
-	delay time.Duration
-	pos   int // bytes handed out
-}
-
-var _ TimedSource = (*lateMic)(nil)
-
-func (m *lateMic) Read(ctx context.Context, p []byte) (int, error) {
-	n := min(len(p), realtimeChunk) &^ 1
-	due := m.start.Add(bytesDuration(m.pos + n)).Add(m.delay)
-	select {
-	case <-time.After(time.Until(due)):
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
-	clear(p[:n])
-	if m.pos < len(m.pcm) {
-		copy(p[:n], m.pcm[m.pos:])
-	}
-	m.pos += n
-	return n, nil
-}
-
-func (m *lateMic) Captured() time.Time { return m.start.Add(bytesDuration(m.pos)) }
+var _ TimedSource = (*pipelinetest.LateMic)(nil)
 
 // noise is d of random samples up to amp: speech when loud, a quiet room
 // when not. Random, so that any stretch of it is found at one place only.
@@ -96,7 +68,7 @@ func TestUpTakesTheWholeUtterance(t *testing.T) {
 					start := time.Now()
 					rec := &pipelinetest.Recognizer{}
 					heard := make(chan Event, 1)
-					p := NewPTT(&lateMic{pcm: pcm, start: start, delay: delay}, rec, PTTConfig{PreRoll: 300 * time.Millisecond, Tail: tc.tail, Logger: testLogger(t), OnEvent: func(e Event) {
+					p := NewPTT(&pipelinetest.LateMic{PCM: pcm, Start: start, Delay: delay}, rec, PTTConfig{PreRoll: 300 * time.Millisecond, Tail: tc.tail, Logger: testLogger(t), OnEvent: func(e Event) {
 						if e.Kind == Heard {
 							heard <- e
 						}
@@ -149,7 +121,7 @@ func TestRequestsWaitForAFinish(t *testing.T) {
 		start := time.Now()
 		rec := &pipelinetest.Recognizer{}
 		events := make(chan Event, 16)
-		p := NewPTT(&lateMic{pcm: pcm, start: start, delay: 200 * time.Millisecond}, rec, PTTConfig{PreRoll: -1, Logger: testLogger(t), OnEvent: func(e Event) { events <- e }})
+		p := NewPTT(&pipelinetest.LateMic{PCM: pcm, Start: start, Delay: 200 * time.Millisecond}, rec, PTTConfig{PreRoll: -1, Logger: testLogger(t), OnEvent: func(e Event) { events <- e }})
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
 		go func() { done <- p.Run(ctx) }()

@@ -10,6 +10,11 @@
 // Every method that waits takes a context and gives up when it is done, so
 // a test that goes wrong fails at its deadline instead of hanging.
 //
-// Source satisfies audio.Source without importing package audio, so that
-// audio's own tests can use it without an import cycle.
+// LateMic is a microphone paced by the clock that delivers its audio late
+// and says when it was captured (an audio.TimedSource), for tests of what
+// push-to-talk decodes at a release; inside a testing/synctest bubble its
+// time is virtual.
+//
+// Source and LateMic satisfy audio's interfaces without importing package
+// audio, so that audio's own tests can use them without an import cycle.
 package pipelinetest

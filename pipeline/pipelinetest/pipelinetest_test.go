@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hark-assistant/hark/pipeline"
@@ -18,6 +19,7 @@ import (
 // The fakes stand in for these interfaces; pipelinetest cannot import
 // audio itself (audio's tests import pipelinetest).
 var (
+	_ audio.TimedSource   = (*pipelinetest.LateMic)(nil)
 	_ pipeline.Recognizer = (*pipelinetest.Recognizer)(nil)
 	_ audio.Source        = (*pipelinetest.Source)(nil)
 )
@@ -196,4 +198,34 @@ func TestSourceReadRespectsContext(t *testing.T) {
 	if _, err := s.Read(context.Background(), make([]byte, 4)); err == nil || err.Error() != "usb gone" {
 		t.Errorf("Read after End(usb gone) = %v", err)
 	}
+}
+
+// LateMic hands each period out Delay after its capture, says PCM and then
+// silence, and knows when what it handed out was captured.
+func TestLateMic(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		pcm := make([]byte, 2*pipelinetest.Period)
+		for i := range pcm {
+			pcm[i] = 1
+		}
+		m := &pipelinetest.LateMic{PCM: pcm, Start: start, Delay: 200 * time.Millisecond}
+		buf := make([]byte, 4*pipelinetest.Period)
+		for i, wantByte := range []byte{1, 1, 0} {
+			n, err := m.Read(t.Context(), buf)
+			if err != nil || n != pipelinetest.Period {
+				t.Fatalf("read %d: %d bytes, %v; want a period", i, n, err)
+			}
+			captured := start.Add(time.Duration(i+1) * 10 * time.Millisecond)
+			if got := time.Since(start); got != 10*time.Millisecond*time.Duration(i+1)+200*time.Millisecond {
+				t.Errorf("read %d handed out %v after the start, want 200 ms after its capture", i, got)
+			}
+			if !m.Captured().Equal(captured) {
+				t.Errorf("read %d: captured %v after the start, want %v", i, m.Captured().Sub(start), captured.Sub(start))
+			}
+			if buf[0] != wantByte || buf[n-1] != wantByte {
+				t.Errorf("read %d: audio %d…%d, want %d", i, buf[0], buf[n-1], wantByte)
+			}
+		}
+	})
 }
