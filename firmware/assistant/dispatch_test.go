@@ -256,8 +256,8 @@ func TestDispatchGrammarRefusedIsSentAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each turn's press follows the grammars sent before it on the
-	// listener's goroutine: after a turn, they have been set.
+	// The listener is given grammars on the main loop, before the turn's
+	// press: after a turn, they have been set.
 	h.turn("what time is it", "It's 3:04 PM.")
 	h.listener.mu.Lock()
 	h.listener.refuse = errors.New("refused")

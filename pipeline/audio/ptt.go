@@ -120,23 +120,24 @@ type ending struct {
 	tailing bool             // speech went on at the release: listening on
 }
 
+// orNone is d, with zero meaning def and a negative d none.
+func orNone(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
+}
+
 // NewPTT returns a push-to-talk gate from src into rec; start it with Run.
 func NewPTT(src Source, rec pipeline.Recognizer, cfg PTTConfig) *PTT {
-	switch {
-	case cfg.PreRoll == 0:
-		cfg.PreRoll = 500 * time.Millisecond
-	case cfg.PreRoll < 0:
-		cfg.PreRoll = 0
-	}
+	cfg.PreRoll = orNone(cfg.PreRoll, 500*time.Millisecond)
 	if cfg.MaxUtterance <= 0 {
 		cfg.MaxUtterance = 10 * time.Second
 	}
-	switch {
-	case cfg.Tail == 0:
-		cfg.Tail = 300 * time.Millisecond
-	case cfg.Tail < 0:
-		cfg.Tail = 0
-	}
+	cfg.Tail = orNone(cfg.Tail, 300*time.Millisecond)
 	if cfg.MaxLate <= 0 {
 		cfg.MaxLate = time.Second
 	}
