@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/spi"
 
@@ -43,6 +42,7 @@ type devices struct {
 	speechState string // for the start-up log line
 	btn         *button.Button
 	pin         gpio.PinIn
+	inbox       *assistant.Assistant // set before the button runs
 }
 
 func (d *devices) onClose(f func() error) { d.closers = append(d.closers, f) }
@@ -168,7 +168,7 @@ func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger
 		d.pin = pin
 	}
 	if d.pin != nil {
-		b, err := button.New(d.pin, button.Config{ActiveHigh: !cfg.Button.ActiveLow, Pull: cfg.Button.GPIOPull(), LongPress: cfg.Button.LongPress})
+		b, err := button.New(d.pin, button.Config{ActiveHigh: !cfg.Button.ActiveLow, Pull: cfg.Button.GPIOPull(), LongPress: cfg.Button.LongPress, OnEvent: d.pressed})
 		if err != nil {
 			return err
 		}
@@ -282,28 +282,18 @@ func sendMic(a *assistant.Assistant, e audio.Event) {
 	}
 }
 
-// button runs the button driver and hands its presses to the assistant
-// until ctx is done.
-func (d *devices) button(ctx context.Context, a *assistant.Assistant, log *slog.Logger) error {
-	var g errgroup.Group
-	g.Go(func() error {
-		if err := d.btn.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("button", "err", err)
-			return err
-		}
-		return nil
-	})
-	for e := range d.btn.Events() { // closed when Run returns
-		switch e.Kind {
-		case button.Down:
-			a.Send(assistant.Input{Kind: assistant.Pressed, At: e.At})
-		case button.Up:
-			a.Send(assistant.Input{Kind: assistant.Released, At: e.At})
-		case button.LongPress:
-			a.Send(assistant.Input{Kind: assistant.LongPressed})
-		}
+// pressed hands the button's events to the assistant's inbox, on the
+// button driver's goroutine (Run starts the driver once the assistant is
+// set).
+func (d *devices) pressed(e button.Event) {
+	switch e.Kind {
+	case button.Down:
+		d.inbox.Send(assistant.Input{Kind: assistant.Pressed, At: e.At})
+	case button.Up:
+		d.inbox.Send(assistant.Input{Kind: assistant.Released, At: e.At})
+	case button.LongPress:
+		d.inbox.Send(assistant.Input{Kind: assistant.LongPressed})
 	}
-	return g.Wait()
 }
 
 // OpenMic opens the configured microphone. Its error names the device, as

@@ -104,7 +104,14 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 	g.Go(func() error { return dev.ptt.Run(ctx) })
 	g.Go(func() error { return a.Run(ctx) })
 	if dev.btn != nil {
-		g.Go(func() error { return dev.button(ctx, a, log) })
+		dev.inbox = a
+		g.Go(func() error {
+			if err := dev.btn.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("button", "err", err)
+				return err
+			}
+			return nil
+		})
 	}
 	g.Go(func() error { return keepAlive(ctx, a.Healthy, log) })
 	g.Go(func() error { return in.run(ctx, a) })

@@ -95,6 +95,11 @@ type Config struct {
 	LongPress time.Duration
 	// Clock times debounce and gestures. Default: the real clock.
 	Clock clockwork.Clock
+	// OnEvent, if set, is called with each event on Run's goroutine, in
+	// order, instead of sending it on Events (which then stays empty until
+	// it is closed). It must not block: hand the event on. It saves the
+	// goroutine that would read Events for one that only passes them on.
+	OnEvent func(Event)
 }
 
 // withDefaults fills zero fields and checks the result.
@@ -216,6 +221,10 @@ func (b *Button) Run(ctx context.Context) error {
 		// an event can rely on the next deadline being set.
 		arm(g.next())
 		for _, e := range g.take() {
+			if b.cfg.OnEvent != nil {
+				b.cfg.OnEvent(e)
+				continue
+			}
 			select {
 			case b.events <- e:
 			case <-ctx.Done():

@@ -334,3 +334,23 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Errorf("New on a pin without edges = %v, want error naming the pin", err)
 	}
 }
+
+// With Config.OnEvent the events go to it, on Run's goroutine, in order,
+// and nothing is sent on Events, which is still closed when Run returns.
+func TestOnEventInsteadOfEvents(t *testing.T) {
+	got := make(chan Event, 8)
+	r := newRig(t, Config{OnEvent: func(e Event) { got <- e }})
+	r.edges(press)
+	if e := await.Recv(t, got, "the Down event"); e.Kind != Down {
+		t.Fatalf("got %v, want Down", e)
+	}
+	r.advance(DefaultDebounce)
+	r.edges(release)
+	if e := await.Recv(t, got, "the Up event"); e.Kind != Up {
+		t.Fatalf("got %v, want Up", e)
+	}
+	r.close()
+	if e, ok := <-r.b.Events(); ok {
+		t.Errorf("Events carried %v with OnEvent set", e)
+	}
+}

@@ -33,11 +33,12 @@
 //	                                                      ▼
 //	                                        speech goroutine → loudspeaker
 //
-// From edge to answer a turn crosses the button driver, the main loop, the
-// audio owner and the speech goroutine (and a worker for a blocking
-// command); the listener and the integrations only ever Send. (The button
-// driver is itself an edge watcher and a gesture goroutine, whose events
-// the firmware hands on.)
+// From edge to answer a turn crosses four goroutines: the button driver's,
+// the main loop, the audio owner and the speech goroutine (and a worker for
+// a blocking command); the listener, the button and the integrations only
+// ever Send. (Inside the button driver a watcher waits for the pin's edges
+// and hands them to the driver's own goroutine, which debounces them and
+// Sends; inside the audio owner a reader waits on the microphone.)
 //
 // Answers of one utterance are spoken in the order its commands were said.
 // An utterance's turn ends when each of its commands has answered once or
