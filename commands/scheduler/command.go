@@ -253,15 +253,13 @@ func (h *handle) Sleep(d time.Duration) error {
 	}
 }
 
-// takeSlot waits for a free worker.
+// takeSlot waits for a free worker. A free one is taken at once, even when
+// ctx is done, rather than as select's random choice.
 func (s *Scheduler) takeSlot(ctx context.Context) error {
 	select {
 	case s.slots <- struct{}{}:
 		return nil
 	default:
-	}
-	if s.onSlotWait != nil {
-		s.onSlotWait()
 	}
 	select {
 	case s.slots <- struct{}{}:

@@ -67,10 +67,6 @@ type Scheduler struct {
 	// capacity 1 suffices, see holder.release.
 	recovered chan time.Duration
 	dispGoID  uint64
-
-	// onSlotWait, if set (by tests), is called when a job starts waiting
-	// for a free worker.
-	onSlotWait func()
 }
 
 // item is one turn on the loop: a function run by the dispatcher, or an

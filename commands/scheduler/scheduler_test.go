@@ -9,50 +9,29 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-// patience bounds every wait of a test on the scheduler, so a regression
-// fails in seconds rather than at the 10-minute test timeout. It is a safety
-// net, never a timing assertion.
-const patience = 10 * time.Second
-
-// recv receives from ch, failing the test if nothing comes within patience;
-// what names the awaited thing in that failure.
-func recv[T any](t testing.TB, ch <-chan T, what string) T {
-	t.Helper()
-	timer := time.NewTimer(patience)
-	defer timer.Stop()
-	select {
-	case v := <-ch:
-		return v
-	case <-timer.C:
-		t.Fatalf("no %s within %v", what, patience)
-		var zero T
-		return zero
-	}
-}
+// The tests run each scheduler in a synctest bubble: its timers run on the
+// bubble's clock, which jumps when every goroutine waits, and a wait that
+// nothing can end fails the test at once as a deadlock, so no wait needs a
+// bound.
 
 // newTest starts a scheduler and shuts it down, drained, when the test ends.
+// Call it inside the test's bubble.
 func newTest(t *testing.T, cfg Config) *Scheduler {
 	t.Helper()
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New(%+v): %v", cfg, err)
 	}
-	t.Cleanup(func() { shutdown(t, s) })
+	t.Cleanup(func() {
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	})
 	return s
-}
-
-// shutdown shuts s down, giving its commands patience to finish: a test
-// that failed with a command still held must not hang in its cleanup.
-func shutdown(t *testing.T, s *Scheduler) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), patience)
-	defer cancel()
-	if err := s.Shutdown(ctx); err != nil {
-		t.Errorf("Shutdown: %v", err)
-	}
 }
 
 // call runs fn on the loop through Post and waits for it.
@@ -62,7 +41,7 @@ func call(t *testing.T, s *Scheduler, fn func()) {
 	if err := s.Post(t.Name(), func() { defer close(done); fn() }); err != nil {
 		t.Fatalf("Post: %v", err)
 	}
-	recv(t, done, "run of the posted function")
+	<-done
 }
 
 func start(t *testing.T, s *Scheduler, c Command) *Job {
@@ -75,9 +54,8 @@ func start(t *testing.T, s *Scheduler, c Command) *Job {
 }
 
 // wait waits for j to finish and returns its error.
-func wait(t testing.TB, j *Job) error {
-	t.Helper()
-	recv(t, j.Done(), "end of the command")
+func wait(j *Job) error {
+	<-j.Done()
 	return j.Err()
 }
 
@@ -122,11 +100,13 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func TestStartRejectsMissingRun(t *testing.T) {
-	s := newTest(t, Config{})
-	_, err := s.Start(context.Background(), Command{Name: "lights"})
-	if err == nil || !strings.Contains(err.Error(), `"lights" has no Run`) {
-		t.Fatalf("Start without Run = %v, want error naming the command", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := newTest(t, Config{})
+		_, err := s.Start(context.Background(), Command{Name: "lights"})
+		if err == nil || !strings.Contains(err.Error(), `"lights" has no Run`) {
+			t.Fatalf("Start without Run = %v, want error naming the command", err)
+		}
+	})
 }
 
 // TestLoopNeverOverlaps drives async commands, blocking commands' OnLoop
@@ -134,92 +114,96 @@ func TestStartRejectsMissingRun(t *testing.T) {
 // yields the processor and writes; any overlap loses updates, and the race
 // detector flags the unsynchronised access.
 func TestLoopNeverOverlaps(t *testing.T) {
-	s := newTest(t, Config{Workers: 3})
-	counter := 0
-	bump := func() {
-		v := counter
-		runtime.Gosched()
-		counter = v + 1
-	}
-	const rounds = 50
-	var jobs []*Job
-	for i := range 4 {
-		jobs = append(jobs, start(t, s, Command{Name: "async", Async: true, Run: func(rt Runtime) error {
+	synctest.Test(t, func(t *testing.T) {
+		s := newTest(t, Config{Workers: 3})
+		counter := 0
+		bump := func() {
+			v := counter
+			runtime.Gosched()
+			counter = v + 1
+		}
+		const rounds = 50
+		var jobs []*Job
+		for i := range 4 {
+			jobs = append(jobs, start(t, s, Command{Name: "async", Async: true, Run: func(rt Runtime) error {
+				for r := range rounds {
+					bump()
+					var err error
+					switch (r + i) % 3 {
+					case 0:
+						err = rt.Sleep(0)
+					case 1:
+						err = rt.Offload(func(context.Context) error { runtime.Gosched(); return nil })
+					case 2:
+						err = rt.OnLoop(func() error { bump(); return nil })
+					}
+					if err != nil {
+						return err
+					}
+					bump()
+				}
+				return nil
+			}}))
+			jobs = append(jobs, start(t, s, Command{Name: "blocking", Run: func(rt Runtime) error {
+				for range rounds {
+					if err := rt.OnLoop(func() error { bump(); return nil }); err != nil {
+						return err
+					}
+				}
+				return nil
+			}}))
+		}
+		for range rounds {
+			if err := s.Post("bump", bump); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, j := range jobs {
+			if err := wait(j); err != nil {
+				t.Fatalf("command: %v", err)
+			}
+		}
+		// Posted functions run in order, so call's runs after all the bumps.
+		// Async: 2 bumps a round plus one more every third round's OnLoop.
+		var want int
+		for i := range 4 {
 			for r := range rounds {
-				bump()
-				var err error
-				switch (r + i) % 3 {
-				case 0:
-					err = rt.Sleep(0)
-				case 1:
-					err = rt.Offload(func(context.Context) error { runtime.Gosched(); return nil })
-				case 2:
-					err = rt.OnLoop(func() error { bump(); return nil })
-				}
-				if err != nil {
-					return err
-				}
-				bump()
-			}
-			return nil
-		}}))
-		jobs = append(jobs, start(t, s, Command{Name: "blocking", Run: func(rt Runtime) error {
-			for range rounds {
-				if err := rt.OnLoop(func() error { bump(); return nil }); err != nil {
-					return err
+				want += 2
+				if (r+i)%3 == 2 {
+					want++
 				}
 			}
-			return nil
-		}}))
-	}
-	for range rounds {
-		if err := s.Post("bump", bump); err != nil {
-			t.Fatal(err)
+			want += rounds // blocking command
 		}
-	}
-	for _, j := range jobs {
-		if err := wait(t, j); err != nil {
-			t.Fatalf("command: %v", err)
+		want += rounds // posted
+		var got int
+		call(t, s, func() { got = counter })
+		if got != want {
+			t.Fatalf("counter = %d, want %d: loop work overlapped", got, want)
 		}
-	}
-	// Posted functions run in order, so call's runs after all the bumps.
-	// Async: 2 bumps a round plus one more every third round's OnLoop.
-	var want int
-	for i := range 4 {
-		for r := range rounds {
-			want += 2
-			if (r+i)%3 == 2 {
-				want++
-			}
-		}
-		want += rounds // blocking command
-	}
-	want += rounds // posted
-	var got int
-	call(t, s, func() { got = counter })
-	if got != want {
-		t.Fatalf("counter = %d, want %d: loop work overlapped", got, want)
-	}
+	})
 }
 
 func TestPostKeepsOrder(t *testing.T) {
-	s := newTest(t, Config{})
-	var got []int
-	const n = 200
-	for i := range n {
-		if err := s.Post("append", func() { got = append(got, i) }); err != nil {
-			t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		s := newTest(t, Config{})
+		var got []int
+		const n = 200
+		for i := range n {
+			if err := s.Post("append", func() { got = append(got, i) }); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	call(t, s, func() {})
-	for i, v := range got {
-		if v != i {
-			t.Fatalf("posted function %d ran at position %d", v, i)
+		call(t, s, func() {})
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("posted function %d ran at position %d", v, i)
+			}
 		}
-	}
-	if len(got) != n {
-		t.Fatalf("%d of %d posted functions ran", len(got), n)
-	}
+		if len(got) != n {
+			t.Fatalf("%d of %d posted functions ran", len(got), n)
+		}
+	})
 }
 
 // TestAsyncGivesUpLoopWhileAwaiting proves an awaiting async command frees
@@ -239,26 +223,26 @@ func TestAsyncGivesUpLoopWhileAwaiting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newTest(t, Config{})
-			posted := make(chan struct{})
-			awaiting := make(chan struct{})
-			var resumedOnLoop bool
-			j := start(t, s, Command{Name: tt.name, Async: true, Run: func(rt Runtime) error {
-				close(awaiting)
-				err := tt.await(rt, posted)
-				resumedOnLoop = onLoop(s)
-				return err
-			}})
-			recv(t, awaiting, "command awaiting")
-			if err := s.Post("unblock", func() { close(posted); j.Cancel() }); err != nil {
-				t.Fatal(err)
-			}
-			if err := wait(t, j); !errors.Is(err, tt.want) {
-				t.Fatalf("await returned %v, want %v", err, tt.want)
-			}
-			if !resumedOnLoop {
-				t.Fatal("async command did not resume on the loop")
-			}
+			synctest.Test(t, func(t *testing.T) {
+				s := newTest(t, Config{})
+				posted := make(chan struct{})
+				var resumedOnLoop bool
+				j := start(t, s, Command{Name: tt.name, Async: true, Run: func(rt Runtime) error {
+					err := tt.await(rt, posted)
+					resumedOnLoop = onLoop(s)
+					return err
+				}})
+				synctest.Wait() // the command awaits
+				if err := s.Post("unblock", func() { close(posted); j.Cancel() }); err != nil {
+					t.Fatal(err)
+				}
+				if err := wait(j); !errors.Is(err, tt.want) {
+					t.Fatalf("await returned %v, want %v", err, tt.want)
+				}
+				if !resumedOnLoop {
+					t.Fatal("async command did not resume on the loop")
+				}
+			})
 		})
 	}
 }
@@ -266,85 +250,73 @@ func TestAsyncGivesUpLoopWhileAwaiting(t *testing.T) {
 // TestBlockingPoolBound starts more blocking commands than workers: exactly
 // Workers of them run at once, the rest wait for a free worker.
 func TestBlockingPoolBound(t *testing.T) {
-	const workers, extra = 3, 2
-	s, err := New(Config{Workers: workers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer shutdown(t, s)
-	waiting := make(chan struct{}, extra)
-	s.onSlotWait = func() { waiting <- struct{}{} }
-
-	var running, most atomic.Int32
-	started := make(chan struct{}, workers+extra)
-	gate := make(chan struct{})
-	var jobs []*Job
-	for range workers + extra {
-		jobs = append(jobs, start(t, s, Command{Name: "download", Run: func(Runtime) error {
-			n := running.Add(1)
-			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
-			}
-			started <- struct{}{}
-			<-gate
-			running.Add(-1)
-			return nil
-		}}))
-	}
-	for range workers {
-		recv(t, started, "start of a command")
-	}
-	for range extra {
-		recv(t, waiting, "command waiting for a worker")
-	}
-	if n := len(started); n != 0 {
-		t.Fatalf("%d commands beyond the pool size started", n)
-	}
-	close(gate)
-	for _, j := range jobs {
-		if err := wait(t, j); err != nil {
-			t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		const workers, extra = 3, 2
+		s := newTest(t, Config{Workers: workers})
+		var running, most atomic.Int32
+		gate := make(chan struct{})
+		var jobs []*Job
+		for range workers + extra {
+			jobs = append(jobs, start(t, s, Command{Name: "download", Run: func(Runtime) error {
+				n := running.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				<-gate
+				running.Add(-1)
+				return nil
+			}}))
 		}
-	}
-	if m := most.Load(); m != workers {
-		t.Fatalf("at most %d commands ran at once, want %d", m, workers)
-	}
+		synctest.Wait() // each command runs to the gate or waits for a worker
+		if n := running.Load(); n != workers {
+			t.Fatalf("%d commands running with %d workers", n, workers)
+		}
+		close(gate)
+		for _, j := range jobs {
+			if err := wait(j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m := most.Load(); m != workers {
+			t.Fatalf("at most %d commands ran at once, want %d", m, workers)
+		}
+	})
 }
 
 func TestLongBlockingCommandDoesNotStopAsync(t *testing.T) {
-	s := newTest(t, Config{Workers: 2})
-	gate := make(chan struct{})
-	running := make(chan struct{})
-	long := start(t, s, Command{Name: "long", Run: func(Runtime) error {
-		close(running)
-		<-gate
-		return nil
-	}})
-	recv(t, running, "start of the long command")
-	steps := 0
-	quick := start(t, s, Command{Name: "quick", Async: true, Run: func(rt Runtime) error {
-		steps++
-		if err := rt.Offload(func(context.Context) error { return nil }); err != nil {
-			return err
+	synctest.Test(t, func(t *testing.T) {
+		s := newTest(t, Config{Workers: 2})
+		gate := make(chan struct{})
+		long := start(t, s, Command{Name: "long", Run: func(Runtime) error {
+			<-gate
+			return nil
+		}})
+		synctest.Wait() // the long command holds a worker
+		steps := 0
+		quick := start(t, s, Command{Name: "quick", Async: true, Run: func(rt Runtime) error {
+			steps++
+			if err := rt.Offload(func(context.Context) error { return nil }); err != nil {
+				return err
+			}
+			steps++
+			if err := rt.Sleep(0); err != nil {
+				return err
+			}
+			steps++
+			return nil
+		}})
+		if err := wait(quick); err != nil || steps != 3 {
+			t.Fatalf("async command: steps %d, err %v; want 3, nil", steps, err)
 		}
-		steps++
-		if err := rt.Sleep(0); err != nil {
-			return err
+		select {
+		case <-long.Done():
+			t.Fatal("long command finished before it was released")
+		default:
 		}
-		steps++
-		return nil
-	}})
-	if err := wait(t, quick); err != nil || steps != 3 {
-		t.Fatalf("async command: steps %d, err %v; want 3, nil", steps, err)
-	}
-	select {
-	case <-long.Done():
-		t.Fatal("long command finished before it was released")
-	default:
-	}
-	close(gate)
-	if err := wait(t, long); err != nil {
-		t.Fatal(err)
-	}
+		close(gate)
+		if err := wait(long); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestRoundTrips covers OnLoop and Offload from both kinds of command:
@@ -385,32 +357,34 @@ func TestRoundTrips(t *testing.T) {
 			return errors.As(err, &pe) && pe.Command == "music" && errors.Is(err, errNotFound)
 		}},
 	}
-	s := newTest(t, Config{})
 	for _, tt := range tests {
 		for _, o := range outcomes {
 			t.Run(tt.name+"/"+o.name, func(t *testing.T) {
-				var got result
-				value := 0
-				j := start(t, s, Command{Name: "music", Async: tt.async, Run: func(rt Runtime) error {
-					got.err = tt.call(rt, func() error {
-						got.onLoop = onLoop(s)
-						value = 42
-						return o.fn()
-					})
-					return nil
-				}})
-				if err := wait(t, j); err != nil {
-					t.Fatalf("command: %v", err)
-				}
-				if got.onLoop != tt.wantOnLoop {
-					t.Errorf("fn ran on the loop: %v, want %v", got.onLoop, tt.wantOnLoop)
-				}
-				if value != 42 {
-					t.Errorf("value = %d, want 42", value)
-				}
-				if !o.check(got.err) {
-					t.Errorf("returned %v, want %s", got.err, o.name)
-				}
+				synctest.Test(t, func(t *testing.T) {
+					s := newTest(t, Config{})
+					var got result
+					value := 0
+					j := start(t, s, Command{Name: "music", Async: tt.async, Run: func(rt Runtime) error {
+						got.err = tt.call(rt, func() error {
+							got.onLoop = onLoop(s)
+							value = 42
+							return o.fn()
+						})
+						return nil
+					}})
+					if err := wait(j); err != nil {
+						t.Fatalf("command: %v", err)
+					}
+					if got.onLoop != tt.wantOnLoop {
+						t.Errorf("fn ran on the loop: %v, want %v", got.onLoop, tt.wantOnLoop)
+					}
+					if value != 42 {
+						t.Errorf("value = %d, want 42", value)
+					}
+					if !o.check(got.err) {
+						t.Errorf("returned %v, want %s", got.err, o.name)
+					}
+				})
 			})
 		}
 	}
@@ -427,49 +401,55 @@ func TestPanickingCommandYieldsError(t *testing.T) {
 		{"async error", true, errors.New("boom")},
 		{"blocking nil map", false, nil},
 	}
-	s := newTest(t, Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			j := start(t, s, Command{Name: "explode", Async: tt.async, Run: func(Runtime) error {
-				if tt.value == nil {
-					var m map[string]int
-					m["x"] = 1
+			synctest.Test(t, func(t *testing.T) {
+				s := newTest(t, Config{})
+				j := start(t, s, Command{Name: "explode", Async: tt.async, Run: func(Runtime) error {
+					if tt.value == nil {
+						var m map[string]int
+						m["x"] = 1
+					}
+					panic(tt.value)
+				}})
+				err := wait(j)
+				var pe *PanicError
+				if !errors.As(err, &pe) {
+					t.Fatalf("Err() = %v, want *PanicError", err)
 				}
-				panic(tt.value)
-			}})
-			err := wait(t, j)
-			var pe *PanicError
-			if !errors.As(err, &pe) {
-				t.Fatalf("Err() = %v, want *PanicError", err)
-			}
-			if pe.Command != "explode" || !strings.Contains(err.Error(), `"explode" panicked`) || len(pe.Stack) == 0 {
-				t.Fatalf("PanicError %+v does not name the command or lacks a stack", pe)
-			}
-			ran := false
-			call(t, s, func() { ran = true })
-			if !ran {
-				t.Fatal("loop stopped after a panic")
-			}
+				if pe.Command != "explode" || !strings.Contains(err.Error(), `"explode" panicked`) || len(pe.Stack) == 0 {
+					t.Fatalf("PanicError %+v does not name the command or lacks a stack", pe)
+				}
+				ran := false
+				call(t, s, func() { ran = true })
+				if !ran {
+					t.Fatal("loop stopped after a panic")
+				}
+			})
 		})
 	}
 }
 
 func TestPostedPanicIsLoggedAndLoopGoesOn(t *testing.T) {
-	var logs bytes.Buffer
-	s := newTest(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err := s.Post("speech result", func() { panic("bad transcript") }); err != nil {
-		t.Fatal(err)
-	}
-	ran := false
-	call(t, s, func() { ran = true })
-	if !ran {
-		t.Fatal("loop stopped after a posted function panicked")
-	}
-	if out := logs.String(); !strings.Contains(out, "panicked") || !strings.Contains(out, "bad transcript") || !strings.Contains(out, "speech result") {
-		t.Fatalf("log does not report the panic: %s", out)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		s := newTest(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		if err := s.Post("speech result", func() { panic("bad transcript") }); err != nil {
+			t.Fatal(err)
+		}
+		ran := false
+		call(t, s, func() { ran = true })
+		if !ran {
+			t.Fatal("loop stopped after a posted function panicked")
+		}
+		if out := logs.String(); !strings.Contains(out, "panicked") || !strings.Contains(out, "bad transcript") || !strings.Contains(out, "speech result") {
+			t.Fatalf("log does not report the panic: %s", out)
+		}
+	})
 }
 
+// TestTimeout: a command sleeping for an hour ends when its timeout passes,
+// its own or the default.
 func TestTimeout(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -477,166 +457,171 @@ func TestTimeout(t *testing.T) {
 		timeout time.Duration
 		async   bool
 	}{
-		{"async, per command", Config{}, time.Millisecond, true},
-		{"blocking, per command", Config{}, time.Millisecond, false},
-		{"async, default", Config{Timeout: time.Millisecond}, 0, true},
-		{"blocking, default", Config{Timeout: time.Millisecond}, 0, false},
+		{"async, per command", Config{Timeout: time.Hour}, time.Minute, true},
+		{"blocking, per command", Config{Timeout: time.Hour}, time.Minute, false},
+		{"async, default", Config{Timeout: time.Minute}, 0, true},
+		{"blocking, default", Config{Timeout: time.Minute}, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newTest(t, tt.cfg)
-			j := start(t, s, Command{Name: "sleepy", Async: tt.async, Timeout: tt.timeout, Run: func(rt Runtime) error {
-				return rt.Sleep(time.Hour)
-			}})
-			if err := wait(t, j); !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("Err() = %v, want deadline exceeded", err)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				s := newTest(t, tt.cfg)
+				began := time.Now()
+				j := start(t, s, Command{Name: "sleepy", Async: tt.async, Timeout: tt.timeout, Run: func(rt Runtime) error {
+					return rt.Sleep(time.Hour)
+				}})
+				if err := wait(j); !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("Err() = %v, want deadline exceeded", err)
+				}
+				if took := time.Since(began); took != time.Minute {
+					t.Errorf("command ended after %v, want the timeout of 1m", took)
+				}
+			})
 		})
 	}
 }
 
 func TestCancelWhileWaitingForWorker(t *testing.T) {
-	s, err := New(Config{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer shutdown(t, s)
-	waiting := make(chan struct{}, 2)
-	s.onSlotWait = func() { waiting <- struct{}{} }
-	gate := make(chan struct{})
-	running := make(chan struct{})
-	holder := start(t, s, Command{Name: "holder", Run: func(Runtime) error { close(running); <-gate; return nil }})
-	recv(t, running, "start of the holder")
-	ran := false
 	tests := []struct {
 		name  string
 		async bool
-		run   func(Runtime) error
+		run   func(ran *bool) func(Runtime) error
 	}{
-		{"blocking command", false, func(Runtime) error { ran = true; return nil }},
-		{"async Offload", true, func(rt Runtime) error {
-			return rt.Offload(func(context.Context) error { ran = true; return nil })
+		{"blocking command", false, func(ran *bool) func(Runtime) error {
+			return func(Runtime) error { *ran = true; return nil }
+		}},
+		{"async Offload", true, func(ran *bool) func(Runtime) error {
+			return func(rt Runtime) error {
+				return rt.Offload(func(context.Context) error { *ran = true; return nil })
+			}
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			j := start(t, s, Command{Name: tt.name, Async: tt.async, Run: tt.run})
-			recv(t, waiting, "command waiting for a worker")
-			j.Cancel()
-			if err := wait(t, j); !errors.Is(err, context.Canceled) {
-				t.Fatalf("Err() = %v, want canceled", err)
-			}
-			if ran {
-				t.Fatal("cancelled work ran")
-			}
+			synctest.Test(t, func(t *testing.T) {
+				s := newTest(t, Config{Workers: 1})
+				gate := make(chan struct{})
+				holder := start(t, s, Command{Name: "holder", Run: func(Runtime) error { <-gate; return nil }})
+				ran := false
+				j := start(t, s, Command{Name: tt.name, Async: tt.async, Run: tt.run(&ran)})
+				synctest.Wait() // the holder has the worker, j waits for it
+				j.Cancel()
+				if err := wait(j); !errors.Is(err, context.Canceled) {
+					t.Fatalf("Err() = %v, want canceled", err)
+				}
+				if ran {
+					t.Fatal("cancelled work ran")
+				}
+				close(gate)
+				if err := wait(holder); err != nil {
+					t.Fatal(err)
+				}
+			})
 		})
-	}
-	close(gate)
-	if err := wait(t, holder); err != nil {
-		t.Fatal(err)
 	}
 }
 
 func TestOnLoopAbandonedWhenCancelled(t *testing.T) {
-	s := newTest(t, Config{})
-	gate := make(chan struct{})
-	if err := s.Post("busy", func() { <-gate }); err != nil {
-		t.Fatal(err)
-	}
-	ran := false
-	calling := make(chan struct{})
-	j := start(t, s, Command{Name: "lights", Run: func(rt Runtime) error {
-		close(calling)
-		return rt.OnLoop(func() error { ran = true; return nil })
-	}})
-	recv(t, calling, "command calling OnLoop")
-	j.Cancel()
-	if err := wait(t, j); !errors.Is(err, context.Canceled) {
-		t.Fatalf("OnLoop returned %v, want canceled", err)
-	}
-	close(gate)
-	call(t, s, func() {
-		if ran {
-			t.Error("abandoned OnLoop function ran")
+	synctest.Test(t, func(t *testing.T) {
+		s := newTest(t, Config{})
+		gate := make(chan struct{})
+		if err := s.Post("busy", func() { <-gate }); err != nil {
+			t.Fatal(err)
 		}
+		ran := false
+		j := start(t, s, Command{Name: "lights", Run: func(rt Runtime) error {
+			return rt.OnLoop(func() error { ran = true; return nil })
+		}})
+		synctest.Wait() // the command waits in OnLoop behind busy
+		j.Cancel()
+		if err := wait(j); !errors.Is(err, context.Canceled) {
+			t.Fatalf("OnLoop returned %v, want canceled", err)
+		}
+		close(gate)
+		call(t, s, func() {
+			if ran {
+				t.Error("abandoned OnLoop function ran")
+			}
+		})
 	})
 }
 
 // TestShutdownDrains shows Shutdown refusing new work while queued
 // functions run and a running command finishes, using OnLoop on the way.
 func TestShutdownDrains(t *testing.T) {
-	s, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := make(chan struct{})
-	running := make(chan struct{})
-	finished := false
-	j := start(t, s, Command{Name: "timer", Run: func(rt Runtime) error {
-		close(running)
-		<-gate
-		return rt.OnLoop(func() error { finished = true; return nil })
-	}})
-	recv(t, running, "start of the command")
-	if !s.Healthy() {
-		t.Error("Healthy() = false before shutdown")
-	}
-	shut := make(chan error, 1)
-	ctx, cancel := context.WithTimeout(context.Background(), patience)
-	defer cancel()
-	go func() { shut <- s.Shutdown(ctx) }()
-
-	// Post until Shutdown has closed the door; everything accepted must run.
-	accepted, ran := 0, 0
-	for s.Post("count", func() { ran++ }) == nil {
-		accepted++
-		if ctx.Err() != nil {
-			t.Fatal("Shutdown never refused a Post")
+	synctest.Test(t, func(t *testing.T) {
+		s, err := New(Config{})
+		if err != nil {
+			t.Fatal(err)
 		}
-		runtime.Gosched()
-	}
-	if _, err := s.Start(context.Background(), Command{Name: "late", Run: func(Runtime) error { return nil }}); !errors.Is(err, ErrClosed) {
-		t.Fatalf("Start after Shutdown = %v, want ErrClosed", err)
-	}
-	close(gate)
-	if err := recv(t, shut, "return from Shutdown"); err != nil {
-		t.Fatalf("Shutdown = %v", err)
-	}
-	if err := j.Err(); err != nil || !finished {
-		t.Fatalf("running command: err %v, finished %v", err, finished)
-	}
-	if ran != accepted {
-		t.Fatalf("%d of %d accepted posts ran", ran, accepted)
-	}
-	if s.Healthy() {
-		t.Error("Healthy() = true after shutdown")
-	}
+		gate := make(chan struct{})
+		finished := false
+		j := start(t, s, Command{Name: "timer", Run: func(rt Runtime) error {
+			<-gate
+			return rt.OnLoop(func() error { finished = true; return nil })
+		}})
+		synctest.Wait() // the command runs, waiting at the gate
+		if !s.Healthy() {
+			t.Error("Healthy() = false before shutdown")
+		}
+		shut := make(chan error, 1)
+		go func() { shut <- s.Shutdown(context.Background()) }()
+
+		// A Post racing Shutdown may be accepted; then it must run.
+		accepted, ran := 0, 0
+		if s.Post("count", func() { ran++ }) == nil {
+			accepted++
+		}
+		synctest.Wait() // Shutdown has closed the door and waits for the command
+		if err := s.Post("late", func() { ran++ }); !errors.Is(err, ErrClosed) {
+			t.Fatalf("Post after Shutdown = %v, want ErrClosed", err)
+		}
+		if _, err := s.Start(context.Background(), Command{Name: "late", Run: func(Runtime) error { return nil }}); !errors.Is(err, ErrClosed) {
+			t.Fatalf("Start after Shutdown = %v, want ErrClosed", err)
+		}
+		select {
+		case err := <-shut:
+			t.Fatalf("Shutdown = %v before the running command finished", err)
+		default:
+		}
+		close(gate)
+		if err := <-shut; err != nil {
+			t.Fatalf("Shutdown = %v", err)
+		}
+		if err := j.Err(); err != nil || !finished {
+			t.Fatalf("running command: err %v, finished %v", err, finished)
+		}
+		if ran != accepted {
+			t.Fatalf("%d of %d accepted posts ran", ran, accepted)
+		}
+		if s.Healthy() {
+			t.Error("Healthy() = true after shutdown")
+		}
+	})
 }
 
 func TestShutdownCancelsWhenContextEnds(t *testing.T) {
-	s, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sleeping := make(chan struct{})
-	j := start(t, s, Command{Name: "alarm", Async: true, Run: func(rt Runtime) error {
-		close(sleeping)
-		return rt.Sleep(time.Hour)
-	}})
-	recv(t, sleeping, "command sleeping")
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := s.Shutdown(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Shutdown(cancelled) = %v, want canceled", err)
-	}
-	if err := wait(t, j); !errors.Is(err, context.Canceled) {
-		t.Fatalf("command: %v, want canceled", err)
-	}
-	ctx, cancel = context.WithTimeout(context.Background(), patience)
-	defer cancel()
-	if err := s.Shutdown(ctx); err != nil {
-		t.Fatalf("second Shutdown = %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s, err := New(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := start(t, s, Command{Name: "alarm", Async: true, Run: func(rt Runtime) error {
+			return rt.Sleep(time.Hour)
+		}})
+		synctest.Wait() // the command sleeps
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := s.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Shutdown(cancelled) = %v, want canceled", err)
+		}
+		if err := wait(j); !errors.Is(err, context.Canceled) {
+			t.Fatalf("command: %v, want canceled", err)
+		}
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Fatalf("second Shutdown = %v", err)
+		}
+	})
 }
 
 func TestGoroutineStack(t *testing.T) {
