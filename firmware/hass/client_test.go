@@ -14,12 +14,30 @@ import (
 	"unicode/utf8"
 )
 
-// wait is the longest a test waits for anything; it bounds a hang, it
-// measures nothing.
-const wait = 10 * time.Second
+// patience bounds every wait of a test on the client, so a regression
+// fails in seconds rather than at the 10-minute test timeout. It is a
+// safety net, never a timing assertion. (The client talks to fakeHA over a
+// real socket, so these tests cannot run in a synctest bubble, whose clock
+// does not move while a goroutine waits on the network.)
+const patience = 10 * time.Second
+
+// recv receives from ch, failing the test if nothing comes within patience.
+func recv[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	timer := time.NewTimer(patience)
+	defer timer.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatalf("no %s within %v", what, patience)
+		var zero T
+		return zero
+	}
+}
 
 // process runs c.Process and fails the test if it has not returned within
-// wait.
+// patience.
 func process(t *testing.T, c *Client, ctx context.Context, text string) (Answer, error) {
 	t.Helper()
 	type result struct {
@@ -31,13 +49,8 @@ func process(t *testing.T, c *Client, ctx context.Context, text string) (Answer,
 		a, err := c.Process(ctx, text)
 		done <- result{a, err}
 	}()
-	select {
-	case r := <-done:
-		return r.a, r.err
-	case <-time.After(wait):
-		t.Fatalf("Process(%q) did not return within %s", text, wait)
-		return Answer{}, nil
-	}
+	r := recv(t, done, fmt.Sprintf("return from Process(%q)", text))
+	return r.a, r.err
 }
 
 func TestProcess(t *testing.T) {
@@ -184,9 +197,9 @@ func TestTimeout(t *testing.T) {
 
 func TestCallerGivesUp(t *testing.T) {
 	release := make(chan struct{})
-	arrived := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
 	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
-		close(arrived)
+		cancel() // the caller gives up once the request has arrived
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -195,14 +208,6 @@ func TestCallerGivesUp(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	c := testClient(t, f, func(c *Config) { c.Timeout = time.Minute }, options{})
 
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		select {
-		case <-arrived:
-		case <-time.After(wait):
-		}
-		cancel()
-	}()
 	_, err := process(t, c, ctx, "what is the weather")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Process error %v, want one wrapping context.Canceled", err)
@@ -369,13 +374,8 @@ func TestConcurrent(t *testing.T) {
 		}()
 	}
 	for range n {
-		select {
-		case err := <-errs:
-			if err != nil {
-				t.Error(err)
-			}
-		case <-time.After(wait):
-			t.Fatalf("concurrent Process calls did not return within %s", wait)
+		if err := recv(t, errs, "return from a concurrent Process"); err != nil {
+			t.Error(err)
 		}
 	}
 }

@@ -167,7 +167,9 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// fakeClock is a settable clock.
+// fakeClock is a settable clock for the conversation's freshness. Tests
+// cannot let synctest's clock stand in for it: fakeHA serves on a real TCP
+// socket, and a bubble's clock does not move while a goroutine waits on one.
 type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time
