@@ -22,8 +22,6 @@ import (
 //
 // Plays are serialised: one waits for the one before to finish.
 type DevicePlayer struct {
-	after func(time.Duration) <-chan time.Time
-
 	mu   sync.Mutex // held by Play; guards out and lost
 	out  output
 	lost bool // the last device failed: reset the sound system first
@@ -79,15 +77,11 @@ func NewDevicePlayer(cfg DeviceConfig) (*DevicePlayer, error) {
 		}
 		dev.Uninit()
 	}
-	return newDevicePlayer(out, time.After), nil
+	return &DevicePlayer{out: out}, nil
 }
 
 // checkRate is the rate a configured device is tried at: espeak-ng's.
 const checkRate = 22050
-
-func newDevicePlayer(out output, after func(time.Duration) <-chan time.Time) *DevicePlayer {
-	return &DevicePlayer{out: out, after: after}
-}
 
 // Errors of DevicePlayer.Play when the device fails; the next Play
 // reinitialises the sound system and tries again.
@@ -180,7 +174,7 @@ func (p *DevicePlayer) Play(ctx context.Context, a Audio) error {
 		}
 		p.lost = true
 		return ErrDeviceLost
-	case <-p.after(limit):
+	case <-time.After(limit):
 		p.lost = true
 		return fmt.Errorf("%w: %v of audio not played within %v", ErrPlaybackStalled, a.Duration(), limit)
 	}

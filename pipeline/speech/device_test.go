@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hark-assistant/hark/pipeline/audio"
@@ -49,50 +50,48 @@ func TestDevicePlayerCancel(t *testing.T) {
 
 // A playback device that stops on its own or stalls must not leave Play
 // (and Hark, speaking with the microphone muted) waiting for ever: Play
-// fails, and the next Play reinitialises the sound system and plays.
+// fails, and the next Play reinitialises the sound system and plays. The
+// fake devices run in a synctest bubble, whose clock passes the playback
+// deadline as soon as nothing else can happen.
 func TestDevicePlayerLostDevice(t *testing.T) {
 	second := Audio{PCM: make([]byte, 2*1600), SampleRate: 16000} // 100 ms
 	tests := []struct {
 		name   string
 		device behaviour
-		fire   bool // the playback deadline passes
+		took   time.Duration // until Play fails
 		want   error
 	}{
-		{"stops on its own", stopsAtStart, false, ErrDeviceLost},
-		{"stalls", stalls, true, ErrPlaybackStalled},
-		{"cannot be opened", failsToOpen, false, errFakeOpen},
+		{"stops on its own", stopsAtStart, 0, ErrDeviceLost},
+		{"stalls", stalls, time.Second + time.Second/10 + 2*time.Second, ErrPlaybackStalled}, // a 1 s clip's deadline
+		{"cannot be opened", failsToOpen, 0, errFakeOpen},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, timers := &fakeOutput{script: []behaviour{tt.device}}, newFakeTimers()
-			p := newDevicePlayer(out, timers.after)
-			clip := Audio{PCM: make([]byte, 2*16000), SampleRate: 16000} // 1 s
-			done := make(chan error, 1)
-			go func() { done <- p.Play(context.Background(), clip) }()
-			if tt.fire {
-				timer := recv(t, timers.set, "playback deadline")
-				if want := time.Second + time.Second/10 + 2*time.Second; timer.d != want {
-					t.Errorf("playback deadline of a 1 s clip = %v, want %v", timer.d, want)
+			synctest.Test(t, func(t *testing.T) {
+				out := &fakeOutput{script: []behaviour{tt.device}}
+				p := &DevicePlayer{out: out}
+				clip := Audio{PCM: make([]byte, 2*16000), SampleRate: 16000} // 1 s
+				start := time.Now()
+				if err := p.Play(context.Background(), clip); !errors.Is(err, tt.want) {
+					t.Fatalf("Play = %v, want %v", err, tt.want)
 				}
-				timer.fire <- time.Time{}
-			}
-			if err := recv(t, done, "return from Play"); !errors.Is(err, tt.want) {
-				t.Fatalf("Play = %v, want %v", err, tt.want)
-			}
+				if took := time.Since(start); took != tt.took {
+					t.Errorf("Play failed after %v, want %v", took, tt.took)
+				}
 
-			go func() { done <- p.Play(context.Background(), second) }()
-			if err := recv(t, done, "return from the next Play"); err != nil {
-				t.Fatalf("next Play = %v, want it to play", err)
-			}
-			resets, devices := out.state()
-			if resets != 1 {
-				t.Errorf("sound system reset %d times, want once before the next Play", resets)
-			}
-			for i, d := range devices {
-				if got := d.Calls(); !slices.Equal(got, []string{"start", "stop", "uninit"}) {
-					t.Errorf("device %d: calls %q, want start, stop, uninit: stopped before it is uninitialised", i, got)
+				if err := p.Play(context.Background(), second); err != nil {
+					t.Fatalf("next Play = %v, want it to play", err)
 				}
-			}
+				resets, devices := out.state()
+				if resets != 1 {
+					t.Errorf("sound system reset %d times, want once before the next Play", resets)
+				}
+				for i, d := range devices {
+					if got := d.Calls(); !slices.Equal(got, []string{"start", "stop", "uninit"}) {
+						t.Errorf("device %d: calls %q, want start, stop, uninit: stopped before it is uninitialised", i, got)
+					}
+				}
+			})
 		})
 	}
 }
@@ -100,34 +99,33 @@ func TestDevicePlayerLostDevice(t *testing.T) {
 // A device that plays to the end needs no reset, and a cancelled Play
 // stops its device before uninitialising it too.
 func TestDevicePlayerFakeDevice(t *testing.T) {
-	out, timers := &fakeOutput{}, newFakeTimers()
-	p := newDevicePlayer(out, timers.after)
-	clip := Audio{PCM: make([]byte, 2*1600), SampleRate: 16000}
-	done := make(chan error, 1)
-	go func() { done <- p.Play(context.Background(), clip) }()
-	if err := recv(t, done, "return from Play"); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	out.script = []behaviour{stalls}
-	go func() { done <- p.Play(ctx, clip) }()
-	if err := recv(t, done, "return from the cancelled Play"); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled Play = %v, want context.Canceled", err)
-	}
-	resets, devices := out.state()
-	if resets != 0 || len(devices) != 2 {
-		t.Errorf("%d resets and %d devices, want none and 2", resets, len(devices))
-	}
-	for i, d := range devices {
-		if got := d.Calls(); !slices.Equal(got, []string{"start", "stop", "uninit"}) {
-			t.Errorf("device %d: calls %q, want start, stop, uninit", i, got)
+	synctest.Test(t, func(t *testing.T) {
+		out := &fakeOutput{}
+		p := &DevicePlayer{out: out}
+		clip := Audio{PCM: make([]byte, 2*1600), SampleRate: 16000}
+		if err := p.Play(context.Background(), clip); err != nil {
+			t.Fatal(err)
 		}
-	}
-	p.Close()
-	if !out.closed {
-		t.Error("Close did not close the sound system")
-	}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		out.script = []behaviour{stalls}
+		if err := p.Play(ctx, clip); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled Play = %v, want context.Canceled", err)
+		}
+		resets, devices := out.state()
+		if resets != 0 || len(devices) != 2 {
+			t.Errorf("%d resets and %d devices, want none and 2", resets, len(devices))
+		}
+		for i, d := range devices {
+			if got := d.Calls(); !slices.Equal(got, []string{"start", "stop", "uninit"}) {
+				t.Errorf("device %d: calls %q, want start, stop, uninit", i, got)
+			}
+		}
+		p.Close()
+		if !out.closed {
+			t.Error("Close did not close the sound system")
+		}
+	})
 }
 
 // watchedOutput is miniaudio, handing the test each device once it plays.
@@ -158,7 +156,7 @@ func TestDevicePlayerNullDeviceStopped(t *testing.T) {
 	if err := out.init(); err != nil {
 		t.Fatal(err)
 	}
-	p := newDevicePlayer(out, time.After)
+	p := &DevicePlayer{out: out}
 	defer p.Close()
 	done := make(chan error, 1)
 	go func() {

@@ -2,29 +2,8 @@ package speech
 
 import (
 	"sync"
-	"testing"
 	"time"
 )
-
-// patience bounds every wait of a test on the code under test, so a
-// regression fails in seconds rather than at the 10-minute test timeout.
-// It is a safety net, never a timing assertion.
-const patience = 10 * time.Second
-
-// recv receives from ch, failing the test if nothing comes within patience.
-func recv[T any](t testing.TB, ch <-chan T, what string) T {
-	t.Helper()
-	timer := time.NewTimer(patience)
-	defer timer.Stop()
-	select {
-	case v := <-ch:
-		return v
-	case <-timer.C:
-		t.Fatalf("no %s within %v", what, patience)
-		var zero T
-		return zero
-	}
-}
 
 // How a fake playback device behaves once started.
 type behaviour int
@@ -56,7 +35,7 @@ func (o *fakeOutput) open(rate int, data func([]byte), stopped func()) (playback
 	if b == failsToOpen {
 		return nil, errFakeOpen
 	}
-	d := &fakePlayback{behaviour: b, data: data, stopped: stopped, quit: make(chan struct{})}
+	d := &fakePlayback{behaviour: b, rate: rate, data: data, stopped: stopped, quit: make(chan struct{})}
 	o.devices = append(o.devices, d)
 	return d, nil
 }
@@ -92,6 +71,7 @@ var errFakeOpen error = fakeOpenError{}
 // whether on its own or by Stop, once.
 type fakePlayback struct {
 	behaviour behaviour
+	rate      int
 	data      func([]byte)
 	stopped   func()
 	quit      chan struct{}
@@ -122,13 +102,16 @@ func (d *fakePlayback) Start() error {
 	d.worker.Go(func() {
 		switch d.behaviour {
 		case plays:
+			// A period at a time, in real time: in a synctest bubble the
+			// worker then waits on the bubble's clock rather than spinning,
+			// so a device never stopped is reported as a deadlock.
 			period := make([]byte, 320)
 			for {
+				d.data(period)
 				select {
 				case <-d.quit:
 					return
-				default:
-					d.data(period)
+				case <-time.After(time.Duration(len(period)/2) * time.Second / time.Duration(d.rate)):
 				}
 			}
 		case stopsAtStart:
@@ -148,19 +131,3 @@ func (d *fakePlayback) Stop() error {
 }
 
 func (d *fakePlayback) Uninit() { d.record("uninit") }
-
-// fakeTimers hands out timers the test fires; each one set is announced.
-type fakeTimers struct{ set chan fakeTimer }
-
-type fakeTimer struct {
-	d    time.Duration
-	fire chan time.Time
-}
-
-func newFakeTimers() *fakeTimers { return &fakeTimers{set: make(chan fakeTimer, 8)} }
-
-func (f *fakeTimers) after(d time.Duration) <-chan time.Time {
-	t := fakeTimer{d, make(chan time.Time, 1)}
-	f.set <- t
-	return t.fire
-}

@@ -9,7 +9,30 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
+
+// patience bounds every wait of a test on the code under test, so a
+// regression fails in seconds rather than at the 10-minute test timeout.
+// It is a safety net, never a timing assertion. Tests of fake devices run
+// in a synctest bubble instead; these wait on espeak-ng, player commands
+// and miniaudio, real processes and threads a bubble cannot wait for.
+const patience = 10 * time.Second
+
+// recv receives from ch, failing the test if nothing comes within patience.
+func recv[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	timer := time.NewTimer(patience)
+	defer timer.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatalf("no %s within %v", what, patience)
+		var zero T
+		return zero
+	}
+}
 
 func requireEspeak(t *testing.T) {
 	t.Helper()
