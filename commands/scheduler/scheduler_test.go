@@ -502,9 +502,10 @@ func TestCancelWhileWaitingForWorker(t *testing.T) {
 				s := newTest(t, Config{Workers: 1})
 				gate := make(chan struct{})
 				holder := start(t, s, Command{Name: "holder", Run: func(Runtime) error { <-gate; return nil }})
+				synctest.Wait() // the holder has the worker
 				ran := false
 				j := start(t, s, Command{Name: tt.name, Async: tt.async, Run: tt.run(&ran)})
-				synctest.Wait() // the holder has the worker, j waits for it
+				synctest.Wait() // j waits for it
 				j.Cancel()
 				if err := wait(j); !errors.Is(err, context.Canceled) {
 					t.Fatalf("Err() = %v, want canceled", err)
