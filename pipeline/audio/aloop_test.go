@@ -105,9 +105,10 @@ func TestALSALoopbackCapture(t *testing.T) {
 	}
 }
 
-// A real ALSA overrun: the capture callback is held for half a second, the
-// card's buffer fills, miniaudio reads EPIPE and restarts the device, and
-// the log says at warning level that audio was lost.
+// A real ALSA overrun: the capture callback is held for half a second (in
+// the wake-up it calls, as a ring nobody reads wants any audio), the card's
+// buffer fills, miniaudio reads EPIPE and restarts the device, and the log
+// says at warning level that audio was lost.
 func TestALSAOverrunIsLogged(t *testing.T) {
 	needLoopback(t)
 	var out logLines
@@ -119,7 +120,7 @@ func TestALSAOverrunIsLogged(t *testing.T) {
 	defer ac.free()
 	ac.alsaName = true
 	var once sync.Once
-	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 0)(func([]byte) {
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 0)(newRing(durationBytes(time.Second), systemClock{}), func() {
 		once.Do(func() { time.Sleep(500 * time.Millisecond) })
 	}, func(error) {})
 	if err != nil {
@@ -136,7 +137,9 @@ func TestALSAOverrunIsLogged(t *testing.T) {
 }
 
 // With audio.device_buffer at 200 ms the device rides out a 100 ms stall
-// of the reader (miniaudio's default buffer of 30 ms overran: cab6ab8).
+// of the reader (miniaudio's default buffer of 30 ms overran: cab6ab8). The
+// callback is held, and periods counted, in the wake-up it calls for every
+// period while nobody reads (the ring's want is 0) and the ring has room.
 func TestALSACaptureRidesOutAStall(t *testing.T) {
 	needLoopback(t)
 	var out logLines
@@ -148,7 +151,7 @@ func TestALSACaptureRidesOutAStall(t *testing.T) {
 	ac.alsaName = true
 	var once sync.Once
 	periods := make(chan struct{}, 1)
-	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 200*time.Millisecond)(func([]byte) {
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 200*time.Millisecond)(newRing(durationBytes(10*time.Second), systemClock{}), func() {
 		once.Do(func() { time.Sleep(100 * time.Millisecond) })
 		select {
 		case periods <- struct{}{}:

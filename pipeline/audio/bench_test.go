@@ -14,18 +14,18 @@ import (
 // period is one 10 ms device period, as the null backend delivers.
 var benchPeriod = ramp(0, 160)
 
-// BenchmarkCaptureCallback measures the device callback: copy one period
+// BenchmarkCaptureCallback measures a Go device's callback: copy one period
 // into the ring (which the reader drains).
 func BenchmarkCaptureCallback(b *testing.B) {
-	c := &Capture{ring: newRing(durationBytes(2 * time.Second))}
+	r := newRing(durationBytes(2*time.Second), systemClock{})
 	out := make([]byte, len(benchPeriod))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchPeriod)))
 	for b.Loop() {
-		c.onData(benchPeriod)
-		c.ring.readInto(out)
+		r.write(benchPeriod)
+		r.readInto(out)
 	}
-	if c.Overruns() != 0 {
+	if r.overruns() != 0 {
 		b.Fatal("overruns")
 	}
 }

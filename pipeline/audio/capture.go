@@ -49,7 +49,9 @@ type CaptureConfig struct {
 	// Logger receives device losses, recoveries and overruns (as OnEvent
 	// does) and reopening attempts; nil discards them.
 	Logger *slog.Logger
-	// Clock defaults to the system clock.
+	// Clock defaults to the system clock. A device of OpenCapture stamps
+	// its periods on the system's monotonic clock, from Clock's Now when
+	// the capture is opened: Captured follows the system clock there.
 	Clock Clock
 }
 
@@ -96,33 +98,32 @@ type failure struct {
 // audio without saying why.
 var ErrStalled = errors.New("no audio delivered")
 
-// device is an open capture device. It calls the data function passed to
-// its opener from its own thread and the stop function if it stops on its
-// own (unplugged, backend error).
+// device is an open capture device. From its own thread it writes the
+// periods into the ring passed to its opener, calling wake when the write
+// says so, and calls the stop function if it stops on its own (unplugged,
+// backend error).
 type device interface {
 	Close() error
 }
 
-// opener opens the configured device, returning it and its name. data
-// receives 16 kHz mono S16LE periods; it never blocks and never allocates.
-type opener func(data func(pcm []byte), stopped func(error)) (device, string, error)
+// opener opens the configured device, returning it and its name. The
+// device writes 16 kHz mono S16LE periods into r (ring.write, or C's
+// hark_ring_write) and calls wake when that reports the reader is to be
+// woken; wake never blocks and never allocates.
+type opener func(r *ring, wake func(), stopped func(error)) (device, string, error)
 
 // Capture is a Source reading a capture device. It watches the device and,
 // when it is lost, reports DeviceLost and reopens it with backoff until it
 // returns, reporting DeviceRestored.
 type Capture struct {
-	cfg    CaptureConfig
-	open   opener
-	ring   *ring
-	gain   float64       // factor of the samples read
-	frames atomic.Uint64 // periods delivered, for stall detection
-	// lastAt is when the newest period was delivered, as time since base:
-	// a period's last sample was captured just before its callback.
-	base   time.Time
-	lastAt atomic.Int64
-	fill   atomic.Bool // Read waits until it can fill its buffer (setFill)
-	// seen is frames as last checked by the watcher (or just before the
-	// device was opened); only the watcher touches it once running.
+	cfg  CaptureConfig
+	open opener
+	ring *ring
+	gain float64     // factor of the samples read
+	fill atomic.Bool // Read waits until it can fill its buffer (setFill)
+	// seen is the ring's frames as last checked by the watcher (or just
+	// before the device was opened); only the watcher touches it once
+	// running.
 	seen uint64
 
 	failed chan failure // a device stopped on its own
@@ -143,8 +144,7 @@ func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
 	c := &Capture{
 		cfg:    cfg,
 		open:   open,
-		ring:   newRing(durationBytes(cfg.Buffer)),
-		base:   cfg.Clock.Now(),
+		ring:   newRing(durationBytes(cfg.Buffer), cfg.Clock),
 		gain:   DecibelFactor(cfg.Gain),
 		failed: make(chan failure, 1),
 		done:   make(chan struct{}),
@@ -157,29 +157,16 @@ func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
 	return c, nil
 }
 
-// onData is the device callback: it copies into the ring, counts, and
-// notes the time (after the ring's written count: see Captured).
-func (c *Capture) onData(pcm []byte) {
-	c.frames.Add(1)
-	c.ring.write(pcm)
-	c.lastAt.Store(int64(c.cfg.Clock.Now().Sub(c.base)))
-}
-
 var _ TimedSource = (*Capture)(nil)
 
-// Captured implements TimedSource: the newest period was captured by the
-// time of its callback, and what Read left in the ring before it. Loading
-// the time before the count errs, when a period lands in between, towards
-// an earlier time: push-to-talk then waits a period longer, never less.
-func (c *Capture) Captured() time.Time {
-	at := time.Duration(c.lastAt.Load())
-	queued := int(c.ring.buffered())
-	return c.base.Add(at - bytesDuration(queued))
-}
+// Captured implements TimedSource: a period's last sample was captured just
+// before the device wrote it, and what Read left in the ring before that
+// (see ring.captured).
+func (c *Capture) Captured() time.Time { return c.ring.captured() }
 
 // reopen opens the device and makes it current.
 func (c *Capture) reopen() error {
-	c.seen = c.frames.Load() // before opening, so the first period counts
+	c.seen = c.ring.frames() // before opening, so the first period counts
 	live := new(atomic.Bool)
 	live.Store(true)
 	stopped := func(err error) {
@@ -191,7 +178,7 @@ func (c *Capture) reopen() error {
 		default:
 		}
 	}
-	dev, name, err := c.open(c.onData, stopped)
+	dev, name, err := c.open(c.ring, c.ring.signal, stopped)
 	if err != nil {
 		return err
 	}
@@ -241,11 +228,11 @@ func (c *Capture) watch() {
 			}
 			lost = f.err
 		case <-c.cfg.Clock.After(c.cfg.StallTimeout):
-			if n := c.ring.overruns.Load(); n != reported {
+			if n := c.ring.overruns(); n != reported {
 				c.report(Event{Kind: Overrun, Device: c.Device(), Count: n - reported})
 				reported = n
 			}
-			if f := c.frames.Load(); f != c.seen {
+			if f := c.ring.frames(); f != c.seen {
 				c.seen = f
 				continue
 			}
@@ -303,9 +290,9 @@ func (c *Capture) Read(ctx context.Context, p []byte) (int, error) {
 		need := uint64(2) // a sample
 		if c.fill.Load() {
 			// At most half the ring, so that waiting cannot overrun it.
-			need = max(2, min(uint64(len(p)), uint64(len(c.ring.buf)/2))&^1)
+			need = max(2, min(uint64(len(p)), uint64(c.ring.size/2))&^1)
 		}
-		c.ring.want.Store(need)
+		c.ring.setWant(need)
 		if c.ring.buffered() >= need {
 			n := c.ring.readInto(p)
 			Scale(p[:n], c.gain)
@@ -340,7 +327,7 @@ func (c *Capture) queued() int { return int(c.ring.buffered()) }
 
 // Overruns is how many device periods were dropped because the reader fell
 // behind.
-func (c *Capture) Overruns() uint64 { return c.ring.overruns.Load() }
+func (c *Capture) Overruns() uint64 { return c.ring.overruns() }
 
 // Close stops watching and closes the device.
 func (c *Capture) Close() error {

@@ -40,7 +40,7 @@ func newFakeDevices(fails ...error) *fakeDevices {
 	return &fakeDevices{fails: fails, opened: make(chan *fakeDevice, 8)}
 }
 
-func (f *fakeDevices) open(data func([]byte), stopped func(error)) (device, string, error) {
+func (f *fakeDevices) open(r *ring, wake func(), stopped func(error)) (device, string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.fails) > 0 {
@@ -50,7 +50,12 @@ func (f *fakeDevices) open(data func([]byte), stopped func(error)) (device, stri
 			return nil, "fake mic", err
 		}
 	}
-	d := &fakeDevice{deliver: data, stopped: stopped, closed: make(chan struct{})}
+	deliver := func(pcm []byte) {
+		if r.write(pcm) {
+			wake()
+		}
+	}
+	d := &fakeDevice{deliver: deliver, stopped: stopped, closed: make(chan struct{})}
 	f.opened <- d
 	return d, "fake mic", nil
 }

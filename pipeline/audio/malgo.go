@@ -1,10 +1,14 @@
 package audio
 
+// #include "capture.h"
+import "C"
+
 import (
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
+	"runtime/cgo"
 	"strconv"
 	"strings"
 	"time"
@@ -219,10 +223,30 @@ func (c *audioContext) openFailed(verb string, kind malgo.DeviceType, name strin
 // own; miniaudio does not say why.
 var errDeviceStopped = errors.New("device stopped (unplugged or failed)")
 
+// malgoDevice is a capture device on a malgo context whose C callback
+// writes the ring (capture.c).
 type malgoDevice struct {
-	dev *malgo.Device
-	pin runtime.Pinner // keeps the device ID in place while miniaudio holds it
+	dev    *C.hark_device
+	handle cgo.Handle     // the wake and stopped functions its callbacks call
+	pin    runtime.Pinner // keeps the device ID in place while miniaudio holds it
 }
+
+// deviceCalls is what a device's C callbacks call in Go, and the ring they
+// write, which this keeps from its cleanup until the device is closed.
+type deviceCalls struct {
+	ring    *ring
+	wake    func()
+	stopped func(error)
+}
+
+//export harkWake
+func harkWake(h C.uintptr_t) { cgo.Handle(h).Value().(*deviceCalls).wake() }
+
+//export harkStopped
+func harkStopped(h C.uintptr_t) { cgo.Handle(h).Value().(*deviceCalls).stopped(errDeviceStopped) }
+
+// stop stops the device; on a stopped one it returns at once.
+func (d *malgoDevice) stop() error { return result(C.hark_device_stop(d.dev)) }
 
 // Close stops the device, then uninitialises it. miniaudio 0.11.23's uninit
 // no longer stops first, and must not overlap a stop: after the stop
@@ -235,8 +259,9 @@ type malgoDevice struct {
 // so it serialises with any stop under way; on a stopped device it returns
 // at once.
 func (d *malgoDevice) Close() error {
-	err := d.dev.Stop()
-	d.dev.Uninit()
+	err := d.stop()
+	C.hark_device_close(d.dev)
+	d.handle.Delete() // no callback runs after the uninit
 	d.pin.Unpin()
 	if err != nil {
 		return fmt.Errorf("stopping before close: %w", err)
@@ -244,44 +269,62 @@ func (d *malgoDevice) Close() error {
 	return nil
 }
 
+// result is the error of a miniaudio result code, as malgo reports it.
+func result(code C.int) error {
+	if code == 0 {
+		return nil
+	}
+	return malgo.Result(code)
+}
+
 // capturePeriod is the capture device's period when its buffer is set.
 const capturePeriod = 10 * time.Millisecond
+
+// errMiniaudioHeader is returned when the miniaudio that malgo links is not
+// the one capture.c was compiled against (miniaudio.h).
+var errMiniaudioHeader = errors.New("the miniaudio linked by malgo does not match pipeline/audio/miniaudio.h: copy its declarations from malgo's")
 
 // opener returns an opener of the configured capture device at 16 kHz mono
 // S16LE, with a buffer of deviceBuffer (0: the backend's default);
 // miniaudio converts when the device offers other formats.
 func (c *audioContext) opener(want string, deviceBuffer time.Duration) opener {
-	return func(data func([]byte), stopped func(error)) (device, string, error) {
+	return func(r *ring, wake func(), stopped func(error)) (device, string, error) {
+		if C.hark_miniaudio_matches() == 0 {
+			return nil, want, errMiniaudioHeader
+		}
 		id, name, err := c.resolve(malgo.Capture, want)
 		if err != nil {
 			return nil, name, err
 		}
-		cfg := malgo.DefaultDeviceConfig(malgo.Capture)
-		cfg.Capture.Format = malgo.FormatS16
-		cfg.Capture.Channels = 1
-		cfg.SampleRate = pipeline.SampleRate
-		if periods := int(deviceBuffer / capturePeriod); periods > 0 {
-			cfg.PeriodSizeInMilliseconds, cfg.Periods = uint32(capturePeriod/time.Millisecond), uint32(max(periods, 2))
+		var periodMs, periods uint32
+		if n := int(deviceBuffer / capturePeriod); n > 0 {
+			periodMs, periods = uint32(capturePeriod/time.Millisecond), uint32(max(n, 2))
 		}
-		d := &malgoDevice{}
+		d := &malgoDevice{handle: cgo.NewHandle(&deviceCalls{r, wake, stopped})}
+		var cid unsafe.Pointer
 		if id != nil {
 			d.pin.Pin(id)
-			cfg.Capture.DeviceID = unsafe.Pointer(id)
+			cid = unsafe.Pointer(id)
 		}
-		d.dev, err = malgo.InitDevice(c.Context, cfg, malgo.DeviceCallbacks{
-			Data: func(_, in []byte, _ uint32) { data(in) },
-			Stop: func() { stopped(errDeviceStopped) },
-		})
-		if err != nil {
+		var code C.int
+		d.dev = C.hark_device_open(c.contextPointer(), cid, pipeline.SampleRate, C.uint32_t(periodMs), C.uint32_t(periods), r.c, C.uintptr_t(d.handle), &code)
+		if d.dev == nil {
+			d.handle.Delete()
 			d.pin.Unpin()
-			return nil, name, c.openFailed("open", malgo.Capture, name, err)
+			return nil, name, c.openFailed("open", malgo.Capture, name, result(code))
 		}
-		if err := d.dev.Start(); err != nil {
+		if err := result(C.hark_device_start(d.dev)); err != nil {
 			d.Close()
 			return nil, name, c.openFailed("start", malgo.Capture, name, err)
 		}
 		return d, name, nil
 	}
+}
+
+// contextPointer is the ma_context of malgo's context, which malgo keeps
+// unexported: malgo.Context is a struct of one field, a pointer to it.
+func (c *audioContext) contextPointer() unsafe.Pointer {
+	return **(**unsafe.Pointer)(unsafe.Pointer(&c.Context))
 }
 
 // OpenCapture opens the capture device chosen by cfg and starts capturing.

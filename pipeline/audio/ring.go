@@ -1,51 +1,64 @@
 package audio
 
-import "sync/atomic"
+// #include <stdlib.h>
+// #include "capture.h"
+import "C"
 
-// ring is a bounded single-producer single-consumer byte queue between the
-// audio callback (producer) and the reader. write never blocks and never
-// allocates: a chunk that does not fit is dropped whole and counted, so a
-// slow reader can never stall capture.
+import (
+	"runtime"
+	"time"
+	"unsafe"
+)
+
+// ring is a bounded single-producer single-consumer byte queue between a
+// capture device (producer) and the reader, in C memory so that a device's C
+// callback writes it without calling into Go (capture.c has the code). write
+// never blocks and never allocates: a chunk that does not fit is dropped
+// whole and counted, so a slow reader can never stall capture. It also
+// counts the periods written and stamps the newest.
 type ring struct {
-	buf      []byte
-	written  atomic.Uint64 // total bytes ever written; only the producer stores
-	read     atomic.Uint64 // total bytes ever read; only the consumer stores
-	overruns atomic.Uint64 // chunks dropped because the ring was full
-	// want is how many queued bytes the reader waits for: the producer
-	// signals only once that many are there, so a reader waiting for a
-	// large buffer is not woken for every period. Only the consumer stores.
-	want atomic.Uint64
+	c    *C.hark_ring
+	size int
+	// clock and base stamp periods written from Go; C stamps them on
+	// CLOCK_MONOTONIC from c.base, read just after base.
+	clock Clock
+	base  time.Time
 	// ready holds a token when data may be available; a buffered channel
 	// of one lets the producer signal without blocking or allocating.
 	ready chan struct{}
 }
 
-func newRing(size int) *ring {
-	return &ring{buf: make([]byte, size&^1), ready: make(chan struct{}, 1)}
+// newRing returns a ring of size bytes whose periods are stamped on clock,
+// which must be the system clock for a device writing it from C.
+func newRing(size int, clock Clock) *ring {
+	size &^= 1
+	r := &ring{
+		c:     (*C.hark_ring)(C.malloc(C.sizeof_hark_ring + C.size_t(size))),
+		size:  size,
+		clock: clock,
+		base:  clock.Now(),
+		ready: make(chan struct{}, 1),
+	}
+	// Read after base, so that a C stamp maps onto an earlier time if anything.
+	C.hark_ring_init(r.c, C.uint64_t(size), C.hark_monotonic())
+	// A device writing r from C holds r through its cgo.Handle until it is
+	// closed (deviceCalls).
+	runtime.AddCleanup(r, func(c *C.hark_ring) { C.free(unsafe.Pointer(c)) }, r.c)
+	return r
 }
 
-// write queues p whole or, when it does not fit, drops it and counts an
-// overrun. It reports whether p was queued.
+// write counts a period, queues it whole or, when it does not fit, drops it
+// and counts an overrun, and stamps it. It reports whether the reader should
+// be woken: the bytes it waits for are queued (setWant).
 func (r *ring) write(p []byte) bool {
-	w, rd := r.written.Load(), r.read.Load()
-	size := uint64(len(r.buf))
-	if uint64(len(p)) > size-(w-rd) {
-		r.overruns.Add(1)
-		return false
-	}
-	off := int(w % size)
-	n := copy(r.buf[off:], p)
-	copy(r.buf, p[n:])
-	w += uint64(len(p))
-	r.written.Store(w)
-	// Stored written, then loaded want: the reader stores want, then loads
-	// written (buffered), so one of the two sees the other's store. (rd may
-	// be stale; that only makes for a needless token.)
-	if w-rd >= r.want.Load() {
-		r.signal()
-	}
-	return true
+	at := r.clock.Now().Sub(r.base)
+	return C.hark_ring_write(r.c, unsafe.Pointer(unsafe.SliceData(p)), C.uint64_t(len(p)), C.int64_t(at)) != 0
 }
+
+// setWant sets how many queued bytes the reader waits for: the producer
+// wakes it only once that many are there, so a reader waiting for a large
+// buffer is not woken for every period.
+func (r *ring) setWant(n uint64) { C.hark_ring_want(r.c, C.uint64_t(n)) }
 
 // signal leaves the reader a token, without blocking.
 func (r *ring) signal() {
@@ -56,22 +69,27 @@ func (r *ring) signal() {
 }
 
 // buffered is how many bytes are queued.
-func (r *ring) buffered() uint64 { return r.written.Load() - r.read.Load() }
+func (r *ring) buffered() uint64 { return uint64(C.hark_ring_buffered(r.c)) }
 
 // readInto moves up to len(p) bytes (a whole number of samples) into p
 // without blocking and returns how many it moved.
 func (r *ring) readInto(p []byte) int {
-	rd, w := r.read.Load(), r.written.Load()
-	n := min(uint64(len(p)), w-rd) &^ 1
-	if n == 0 {
-		return 0
-	}
-	size := uint64(len(r.buf))
-	off := int(rd % size)
-	m := copy(p[:n], r.buf[off:])
-	copy(p[m:n], r.buf)
-	r.read.Store(rd + n)
-	return int(n)
+	return int(C.hark_ring_read(r.c, unsafe.Pointer(unsafe.SliceData(p)), C.uint64_t(len(p))))
+}
+
+// overruns is how many chunks were dropped because the ring was full.
+func (r *ring) overruns() uint64 { return uint64(C.hark_ring_overruns(r.c)) }
+
+// frames is how many periods were written, dropped ones included.
+func (r *ring) frames() uint64 { return uint64(C.hark_ring_frames(r.c)) }
+
+// captured is when the last queued byte was captured: the newest period was
+// by the time it was written, and what is queued before it. Loading the time
+// before the count errs, when a period lands in between, towards an earlier
+// time: push-to-talk then waits a period longer, never less.
+func (r *ring) captured() time.Time {
+	at := time.Duration(C.hark_ring_at(r.c))
+	return r.base.Add(at - bytesDuration(int(r.buffered())))
 }
 
 // history keeps the most recent bytes written to it, overwriting the

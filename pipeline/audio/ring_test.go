@@ -8,7 +8,7 @@ import (
 )
 
 func TestRingKeepsOrderAcrossWrap(t *testing.T) {
-	r := newRing(10)
+	r := newRing(10, systemClock{})
 	var want, got []byte
 	buf := make([]byte, 6)
 	next := 0
@@ -18,7 +18,7 @@ func TestRingKeepsOrderAcrossWrap(t *testing.T) {
 		next += size / 2
 		if !r.write(p) {
 			// Must only happen when it truly does not fit.
-			if free := len(r.buf) - (len(want) - len(got)); size <= free {
+			if free := r.size - (len(want) - len(got)); size <= free {
 				t.Fatalf("write %d of %d bytes dropped with %d free", i, size, free)
 			}
 		} else {
@@ -51,11 +51,11 @@ func TestRingOverrunDropsWholeChunkAndCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRing(tt.size)
+			r := newRing(tt.size, systemClock{})
 			for _, n := range tt.writes {
 				r.write(make([]byte, n)) // never blocks, with nobody reading
 			}
-			if got := r.overruns.Load(); got != tt.overruns {
+			if got := r.overruns(); got != tt.overruns {
 				t.Errorf("overruns = %d, want %d", got, tt.overruns)
 			}
 			if got := r.readInto(make([]byte, 64)); got != tt.kept {
@@ -66,7 +66,7 @@ func TestRingOverrunDropsWholeChunkAndCounts(t *testing.T) {
 }
 
 func TestRingReadsWholeSamples(t *testing.T) {
-	r := newRing(16)
+	r := newRing(16, systemClock{})
 	r.write(ramp(0, 3))
 	buf := make([]byte, 5)
 	if n := r.readInto(buf); n != 4 {
@@ -140,28 +140,17 @@ func TestDurationBytes(t *testing.T) {
 
 // The producer wakes the reader only once what the reader waits for is
 // queued: a reader filling a large buffer is not woken every period.
-func TestRingSignalsOnceWantIsQueued(t *testing.T) {
-	r := newRing(64)
-	token := func() bool {
-		select {
-		case <-r.ready:
-			return true
-		default:
-			return false
-		}
-	}
-	r.want.Store(8)
-	r.write(make([]byte, 4))
-	if token() {
+func TestRingWakesOnceWantIsQueued(t *testing.T) {
+	r := newRing(64, systemClock{})
+	r.setWant(8)
+	if r.write(make([]byte, 4)) {
 		t.Fatal("4 of the 8 bytes wanted queued: the reader was woken")
 	}
-	r.write(make([]byte, 4))
-	if !token() {
+	if !r.write(make([]byte, 4)) {
 		t.Fatal("the 8 bytes wanted queued: the reader was not woken")
 	}
-	r.want.Store(2) // any audio
-	r.write(make([]byte, 2))
-	if !token() {
+	r.setWant(2) // any audio
+	if !r.write(make([]byte, 2)) {
 		t.Fatal("waiting for any audio: a write did not wake the reader")
 	}
 }
