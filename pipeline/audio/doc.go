@@ -4,10 +4,13 @@
 // All audio here is Hark audio: 16 kHz, mono, signed 16-bit little-endian
 // (pipeline.SampleRate). A Source produces it:
 //
-//   - Capture reads a capture device through miniaudio (malgo). The device
-//     callback only copies into a bounded ring buffer: it never blocks and
-//     never allocates, and when the reader falls behind whole periods are
-//     dropped and counted (Overrun events) rather than stalling capture.
+//   - Capture reads a capture device through miniaudio (on malgo's
+//     context). The device callback, in C, only copies into a bounded ring
+//     buffer and stamps each period's capture time: it never blocks, never
+//     allocates and calls into Go only to wake a reader whose wanted amount
+//     has come; when the reader falls behind whole periods are dropped and
+//     counted (Overrun events) rather than stalling capture. Capture is a
+//     TimedSource: it says when the audio it hands out was captured.
 //     Capture watches the device: one that reports an error or delivers
 //     nothing for StallTimeout is reported (DeviceLost) and reopened with
 //     backoff until it returns (DeviceRestored).
