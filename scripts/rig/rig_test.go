@@ -537,9 +537,8 @@ type pressResult struct {
 }
 
 // pressScript: the release comes when aplay returns, i.e. when the WAV has
-// been played out, so after its trailing silence (0.3 s for the tones,
-// 0.5 s for speech): the release falls in silence and push-to-talk takes
-// no tail.
+// been played out, so trailingSilence after the last word: the release
+// falls in silence and push-to-talk takes no tail.
 const pressScript = `set -e
 G=/run/pi-gpio
 rm -f /tmp/answer.wav
@@ -1021,11 +1020,12 @@ const (
 // and answered by the tones command; idle CPU and RSS of the service over
 // 60 s with the microphone open, reported.
 //
-// The release comes when aplay returns, the WAV played out, so 0.3 s after
-// the last tone ends (testmodel.Utterance's trailing gap): it falls in
-// silence, and push-to-talk waits only for the audio captured up to the
-// release edge, taking no tail. (A release while the tones still played
-// would add the tail, up to 300 ms, to release → answer.)
+// The release comes when aplay returns, the WAV played out, so
+// trailingSilence (1.2 s) after the last tone ends: it falls in silence,
+// and push-to-talk waits only for the audio captured up to the release
+// edge, taking no tail. (A release while the tones still played would add
+// the tail, up to 300 ms, to release → answer.) Each press records 7 s,
+// the answer's first sample about 4 s in.
 func scenarioLatency(t *testing.T) {
 	start := time.Now()
 	detail := ""
@@ -1046,7 +1046,7 @@ func scenarioLatency(t *testing.T) {
 for i in $(seq %d); do
   rm -f /tmp/a.wav
   tb=$EPOCHREALTIME
-  arecord -q -D plughw:Loopback,1,0 -f S16_LE -r 16000 -c 1 -d 6 /tmp/a.wav & rec=$!
+  arecord -q -D plughw:Loopback,1,0 -f S16_LE -r 16000 -c 1 -d 7 /tmp/a.wav & rec=$!
   sleep 0.4
   t0=$EPOCHREALTIME; echo pull-down > $G/sim_gpio17/pull
   v=0; n=0; while [ "$v" != 1 ] && [ $n -lt 100000 ]; do read v < $G/sim_gpio25/value; n=$((n+1)); done
@@ -1240,11 +1240,24 @@ func writeWAV(t *testing.T, pcm []int16) string {
 	return p
 }
 
+// trailingSilence is the silence after the last word of every WAV the rig
+// plays. When aplay drains into the loopback (plughw:Loopback,1,0) it plays
+// a few milliseconds past the end of its data, and those are stale: with
+// the tones' own 0.3 s of silence after the last word, 6 of 12 plays
+// recorded by arecord on the other side (bit-exact otherwise) ended, 0.33 s
+// after the last tone, in a 4 ms piece of that tone (64 samples at 16 kHz,
+// copied from earlier in the file), and the tone model hears such a piece
+// as one more word: "two two two". In Hark it came just before the release,
+// which aplay's return times, so push-to-talk also took its tail. With 1 s
+// of silence after the last word, 12 of 12 plays ended clean.
+const trailingSilence = 1200 * time.Millisecond
+
 // toneWAV is the generated model's tones for words (testmodel.Utterance),
-// as a WAV file.
+// followed by trailingSilence in all, as a WAV file.
 func toneWAV(t *testing.T, words ...string) string {
 	t.Helper()
 	raw := testmodel.Utterance(words...)
+	raw = append(raw, testmodel.Silence(trailingSilence-testmodel.GapDuration)...)
 	pcm := make([]int16, len(raw)/2)
 	for i := range pcm {
 		pcm[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
@@ -1253,7 +1266,7 @@ func toneWAV(t *testing.T, words ...string) string {
 }
 
 // speechWAV: espeak-ng speaking text, as 16 kHz mono with 0.3 s of silence
-// before and 0.5 s after.
+// before and trailingSilence after.
 func speechWAV(t *testing.T, text string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -1263,7 +1276,7 @@ func speechWAV(t *testing.T, text string) string {
 	if b, err := exec.CommandContext(ctx, "espeak-ng", "-v", "en-us", "-s", "150", "-w", raw, text).CombinedOutput(); err != nil {
 		t.Fatalf("espeak-ng: %v %s", err, b)
 	}
-	if b, err := exec.CommandContext(ctx, "sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out, "pad", "0.3", "0.5").CombinedOutput(); err != nil {
+	if b, err := exec.CommandContext(ctx, "sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out, "pad", "0.3", strconv.FormatFloat(trailingSilence.Seconds(), 'f', -1, 64)).CombinedOutput(); err != nil {
 		t.Fatalf("sox: %v %s", err, b)
 	}
 	return out
