@@ -59,7 +59,11 @@ func BenchmarkCaptureToRecognizer(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go p.Run(ctx)
-	p.Listen(1)
+	// Deliver only once Run listens: a period queued before the press is
+	// not fed without a pre-roll, and the loop would wait for it for ever.
+	listening := request{kind: reqListen, utt: 1, done: make(chan struct{})}
+	p.request(listening)
+	<-listening.done
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchPeriod)))
 	start := time.Now()
