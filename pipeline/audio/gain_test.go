@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"testing/synctest"
 )
 
 func s16(samples ...int16) []byte {
@@ -83,21 +84,23 @@ func TestCaptureGain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmtDB(tt.gain), func(t *testing.T) {
-			h := newCaptureHarness(t, CaptureConfig{Gain: tt.gain})
-			mic := recv(t, h.devices.opened, "device opened")
-			period := s16(1000, -1000, 20000, -20000)
-			mic.deliver(period)
-			got := make([]byte, len(period))
-			n, err := h.c.Read(testContext(t), got)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s := samples16(got[:n]); !slices.Equal(s, tt.want) {
-				t.Errorf("read %v with gain %v dB, want %v", s, tt.gain, tt.want)
-			}
-			if !slices.Equal(period, s16(1000, -1000, 20000, -20000)) {
-				t.Error("the gain changed the device's own buffer")
-			}
+			synctest.Test(t, func(t *testing.T) {
+				h := newCaptureHarness(t, CaptureConfig{Gain: tt.gain})
+				mic := h.opened()
+				period := s16(1000, -1000, 20000, -20000)
+				mic.deliver(period)
+				got := make([]byte, len(period))
+				n, err := h.c.Read(testContext(t), got)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s := samples16(got[:n]); !slices.Equal(s, tt.want) {
+					t.Errorf("read %v with gain %v dB, want %v", s, tt.gain, tt.want)
+				}
+				if !slices.Equal(period, s16(1000, -1000, 20000, -20000)) {
+					t.Error("the gain changed the device's own buffer")
+				}
+			})
 		})
 	}
 }
