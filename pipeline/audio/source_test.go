@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -32,45 +33,30 @@ func TestPCMSourceAsFastAsPossible(t *testing.T) {
 	}
 }
 
+// A paced source hands out 10 ms at a time, each chunk once it would have
+// been spoken: on the bubble's clock, exactly 10 ms after the one before.
 func TestPCMSourcePacedByClock(t *testing.T) {
-	clock := newFakeClock()
-	pcm := ramp(0, 480) // 30 ms
-	src := NewPCMSource(pcm, clock)
-	type read struct {
-		n   int
-		err error
-	}
-	reads := make(chan read)
-	next := func() {
-		go func() {
-			n, err := src.Read(context.Background(), make([]byte, 4096))
-			reads <- read{n, err}
-		}()
-	}
-	for i := range 3 {
-		next()
-		// The source waits for the chunk to have been spoken: 10 ms.
-		if d := recv(t, clock.waits, "clock wait of the source"); d != 10*time.Millisecond {
-			t.Fatalf("chunk %d: source waits %v, want 10ms", i, d)
+	synctest.Test(t, func(t *testing.T) {
+		src := NewPCMSource(ramp(0, 480), systemClock{}) // 30 ms
+		start := time.Now()
+		buf := make([]byte, 4096)
+		for i := range 3 {
+			n, err := src.Read(context.Background(), buf)
+			if n != realtimeChunk || err != nil {
+				t.Fatalf("chunk %d: Read = %d, %v; want %d bytes", i, n, err, realtimeChunk)
+			}
+			if got, want := time.Since(start), time.Duration(i+1)*10*time.Millisecond; got != want {
+				t.Errorf("chunk %d handed out at %v, want %v", i, got, want)
+			}
 		}
-		select {
-		case r := <-reads:
-			t.Fatalf("chunk %d handed out (%d bytes, %v) before its time", i, r.n, r.err)
-		default:
+		if n, err := src.Read(context.Background(), buf); err != io.EOF {
+			t.Errorf("Read at the end = %d, %v; want io.EOF", n, err)
 		}
-		clock.Advance(10 * time.Millisecond)
-		if r := recv(t, reads, "Read"); r.n != realtimeChunk || r.err != nil {
-			t.Fatalf("chunk %d: Read = %d, %v; want %d bytes", i, r.n, r.err, realtimeChunk)
-		}
-	}
-	next()
-	if r := recv(t, reads, "Read at the end"); r.err != io.EOF {
-		t.Errorf("Read at the end = %d, %v; want io.EOF", r.n, r.err)
-	}
+	})
 }
 
 func TestPCMSourceCancelled(t *testing.T) {
-	src := NewPCMSource(ramp(0, 480), newFakeClock())
+	src := NewPCMSource(ramp(0, 480), systemClock{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := src.Read(ctx, make([]byte, 64)); !errors.Is(err, context.Canceled) {
