@@ -48,7 +48,7 @@ func (signalRecognizer) Close() error                      { return nil }
 // faster than the audio lasts that is.
 func BenchmarkCaptureToRecognizer(b *testing.B) {
 	devices := newFakeDevices()
-	c, err := newCapture(CaptureConfig{Clock: newFakeClock(), Logger: testLoggerB(b)}, devices.open)
+	c, err := newCapture(CaptureConfig{Logger: testLoggerB(b)}, devices.open)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package audio
 import (
 	"context"
 	"encoding/binary"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,12 @@ var _ Source = (*pipelinetest.Source)(nil)
 // patience bounds every wait of a test on the code under test: ample on a
 // slow machine (qemu), yet a regression fails in seconds instead of at the
 // 10-minute test timeout. It is a safety net, never a timing assertion.
+// Tests on real devices need it: a synctest bubble cannot wait for
+// miniaudio's threads (cgo). In the bubbles of Capture's tests on fake
+// devices it runs on the bubble's clock: the watcher's ticks keep that
+// moving, so a wait for what never comes does not deadlock there, and
+// patience ends it. Push-to-talk's tests need none: a wait nothing can end
+// deadlocks their bubble.
 const patience = 10 * time.Second
 
 // testContext is done after patience (or when the test ends).
@@ -40,54 +45,6 @@ func recv[T any](t testing.TB, ch <-chan T, what string) T {
 		var zero T
 		return zero
 	}
-}
-
-// fakeClock moves only when told. Every After call is announced on waits,
-// so a test knows what the code under test waits for before advancing.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []fakeTimer
-	waits  chan time.Duration
-}
-
-type fakeTimer struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Unix(1_000_000, 0), waits: make(chan time.Duration, 64)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	ch := make(chan time.Time, 1)
-	c.mu.Lock()
-	c.timers = append(c.timers, fakeTimer{c.now.Add(d), ch})
-	c.mu.Unlock()
-	c.waits <- d
-	return ch
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.timers[:0]
-	for _, t := range c.timers {
-		if t.at.After(c.now) {
-			kept = append(kept, t)
-			continue
-		}
-		t.ch <- c.now
-	}
-	c.timers = kept
 }
 
 // ramp is n samples counting up from first: every stretch of it is
