@@ -120,7 +120,7 @@ func TestALSAOverrunIsLogged(t *testing.T) {
 	defer ac.free()
 	ac.alsaName = true
 	var once sync.Once
-	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 0)(newRing(durationBytes(time.Second), systemClock{}), func() {
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 0)(newRing(durationBytes(time.Second)), func() {
 		once.Do(func() { time.Sleep(500 * time.Millisecond) })
 	}, func(error) {})
 	if err != nil {
@@ -151,7 +151,7 @@ func TestALSACaptureRidesOutAStall(t *testing.T) {
 	ac.alsaName = true
 	var once sync.Once
 	periods := make(chan struct{}, 1)
-	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 200*time.Millisecond)(newRing(durationBytes(10*time.Second), systemClock{}), func() {
+	dev, _, err := ac.opener("plughw:CARD=Loopback,DEV=1", 200*time.Millisecond)(newRing(durationBytes(10*time.Second)), func() {
 		once.Do(func() { time.Sleep(100 * time.Millisecond) })
 		select {
 		case periods <- struct{}{}:

@@ -17,7 +17,7 @@ var benchPeriod = ramp(0, 160)
 // BenchmarkCaptureCallback measures a Go device's callback: copy one period
 // into the ring (which the reader drains).
 func BenchmarkCaptureCallback(b *testing.B) {
-	r := newRing(durationBytes(2*time.Second), systemClock{})
+	r := newRing(durationBytes(2 * time.Second))
 	out := make([]byte, len(benchPeriod))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchPeriod)))

@@ -49,10 +49,6 @@ type CaptureConfig struct {
 	// Logger receives device losses, recoveries and overruns (as OnEvent
 	// does) and reopening attempts; nil discards them.
 	Logger *slog.Logger
-	// Clock defaults to the system clock. A device of OpenCapture stamps
-	// its periods on the system's monotonic clock, from Clock's Now when
-	// the capture is opened: Captured follows the system clock there.
-	Clock Clock
 }
 
 func (c *CaptureConfig) setDefaults() {
@@ -73,9 +69,6 @@ func (c *CaptureConfig) setDefaults() {
 		c.OnEvent = func(Event) {}
 	}
 	c.Logger = orDiscard(c.Logger)
-	if c.Clock == nil {
-		c.Clock = systemClock{}
-	}
 }
 
 // orDiscard is l, or a logger that drops everything if l is nil: a library
@@ -144,7 +137,7 @@ func newCapture(cfg CaptureConfig, open opener) (*Capture, error) {
 	c := &Capture{
 		cfg:    cfg,
 		open:   open,
-		ring:   newRing(durationBytes(cfg.Buffer), cfg.Clock),
+		ring:   newRing(durationBytes(cfg.Buffer)),
 		gain:   DecibelFactor(cfg.Gain),
 		failed: make(chan failure, 1),
 		done:   make(chan struct{}),
@@ -227,7 +220,7 @@ func (c *Capture) watch() {
 				continue // a late word from a device already replaced
 			}
 			lost = f.err
-		case <-c.cfg.Clock.After(c.cfg.StallTimeout):
+		case <-time.After(c.cfg.StallTimeout):
 			if n := c.ring.overruns(); n != reported {
 				c.report(Event{Kind: Overrun, Device: c.Device(), Count: n - reported})
 				reported = n
@@ -260,7 +253,7 @@ func (c *Capture) recover() bool {
 		select {
 		case <-c.closed:
 			return false
-		case <-c.cfg.Clock.After(wait):
+		case <-time.After(wait):
 		}
 		wait = min(2*wait, c.cfg.RetryMax)
 	}

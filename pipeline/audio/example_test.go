@@ -72,7 +72,7 @@ func (s endSignal) Read(ctx context.Context, p []byte) (int, error) {
 // microphone. It is all read before the button goes down, so what reaches
 // the recognizer is the pre-roll: the last 300 ms.
 func ExamplePTT() {
-	src := endSignal{audio.NewPCMSource(make([]byte, 32000), nil), make(chan struct{})}
+	src := endSignal{audio.NewPCMSource(make([]byte, 32000), false), make(chan struct{})}
 	heard := make(chan audio.Event, 1)
 	ptt := audio.NewPTT(src, &lastWords{}, audio.PTTConfig{PreRoll: 300 * time.Millisecond, OnEvent: func(e audio.Event) {
 		if e.Kind == audio.Heard {

@@ -34,9 +34,6 @@ type PTTConfig struct {
 	// audio captured up to the release (and the tail): a device that
 	// stalls costs at most this. Default 1 s.
 	MaxLate time.Duration
-	// Clock times MaxLate; default the system clock. A TimedSource's
-	// capture times and Up's release edge are on the same clock.
-	Clock Clock
 	// OnEvent receives what push-to-talk reports (Listening, Heard,
 	// MaxLength, GrammarRefused), in order, from Run's goroutine. It must
 	// not block: hand the event on to whoever acts on it.
@@ -141,9 +138,6 @@ func NewPTT(src Source, rec pipeline.Recognizer, cfg PTTConfig) *PTT {
 	cfg.Tail = orNone(cfg.Tail, 300*time.Millisecond)
 	if cfg.MaxLate <= 0 {
 		cfg.MaxLate = time.Second
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = systemClock{}
 	}
 	if cfg.OnEvent == nil {
 		cfg.OnEvent = func(Event) {}
@@ -425,7 +419,7 @@ func (p *PTT) finish(r request, full <-chan *chunk, free chan<- *chunk) {
 		return
 	}
 	live := p.drain(full, free)
-	now := p.cfg.Clock.Now()
+	now := time.Now()
 	at := r.at
 	if at.IsZero() {
 		at = now
@@ -435,7 +429,7 @@ func (p *PTT) finish(r request, full <-chan *chunk, free chan<- *chunk) {
 		p.finishUp()
 		return
 	}
-	p.ending.timeout = p.cfg.Clock.After(p.cfg.MaxLate)
+	p.ending.timeout = time.After(p.cfg.MaxLate)
 }
 
 // settled reports whether the ending utterance has all its audio: what was
@@ -473,7 +467,7 @@ func (p *PTT) finishUp() {
 			p.cfg.Logger.Warn("resetting recognizer", "err", err)
 		}
 	}
-	e.Decode = p.cfg.Clock.Now().Sub(started)
+	e.Decode = time.Now().Sub(started)
 	p.cfg.OnEvent(e)
 }
 

@@ -19,24 +19,21 @@ import (
 type ring struct {
 	c    *C.hark_ring
 	size int
-	// clock and base stamp periods written from Go; C stamps them on
-	// CLOCK_MONOTONIC from c.base, read just after base.
-	clock Clock
-	base  time.Time
+	// base is the time periods are stamped from: Go's clock for periods
+	// written from Go, CLOCK_MONOTONIC read just after it for C's.
+	base time.Time
 	// ready holds a token when data may be available; a buffered channel
 	// of one lets the producer signal without blocking or allocating.
 	ready chan struct{}
 }
 
-// newRing returns a ring of size bytes whose periods are stamped on clock,
-// which must be the system clock for a device writing it from C.
-func newRing(size int, clock Clock) *ring {
+// newRing returns a ring of size bytes.
+func newRing(size int) *ring {
 	size &^= 1
 	r := &ring{
 		c:     (*C.hark_ring)(C.malloc(C.sizeof_hark_ring + C.size_t(size))),
 		size:  size,
-		clock: clock,
-		base:  clock.Now(),
+		base:  time.Now(),
 		ready: make(chan struct{}, 1),
 	}
 	// Read after base, so that a C stamp maps onto an earlier time if anything.
@@ -51,7 +48,7 @@ func newRing(size int, clock Clock) *ring {
 // and counts an overrun, and stamps it. It reports whether the reader should
 // be woken: the bytes it waits for are queued (setWant).
 func (r *ring) write(p []byte) bool {
-	at := r.clock.Now().Sub(r.base)
+	at := time.Since(r.base)
 	return C.hark_ring_write(r.c, unsafe.Pointer(unsafe.SliceData(p)), C.uint64_t(len(p)), C.int64_t(at)) != 0
 }
 

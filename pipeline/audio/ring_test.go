@@ -8,7 +8,7 @@ import (
 )
 
 func TestRingKeepsOrderAcrossWrap(t *testing.T) {
-	r := newRing(10, systemClock{})
+	r := newRing(10)
 	var want, got []byte
 	buf := make([]byte, 6)
 	next := 0
@@ -51,7 +51,7 @@ func TestRingOverrunDropsWholeChunkAndCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRing(tt.size, systemClock{})
+			r := newRing(tt.size)
 			for _, n := range tt.writes {
 				r.write(make([]byte, n)) // never blocks, with nobody reading
 			}
@@ -66,7 +66,7 @@ func TestRingOverrunDropsWholeChunkAndCounts(t *testing.T) {
 }
 
 func TestRingReadsWholeSamples(t *testing.T) {
-	r := newRing(16, systemClock{})
+	r := newRing(16)
 	r.write(ramp(0, 3))
 	buf := make([]byte, 5)
 	if n := r.readInto(buf); n != 4 {
@@ -141,7 +141,7 @@ func TestDurationBytes(t *testing.T) {
 // The producer wakes the reader only once what the reader waits for is
 // queued: a reader filling a large buffer is not woken every period.
 func TestRingWakesOnceWantIsQueued(t *testing.T) {
-	r := newRing(64, systemClock{})
+	r := newRing(64)
 	r.setWant(8)
 	if r.write(make([]byte, 4)) {
 		t.Fatal("4 of the 8 bytes wanted queued: the reader was woken")

@@ -28,25 +28,25 @@ const realtimeChunk = bytesPerSecond / 100
 type PCMSource struct {
 	pcm   []byte
 	pos   int
-	clock Clock // nil: as fast as possible
+	paced bool // else as fast as possible
 	start time.Time
 }
 
-// NewPCMSource returns a source of pcm (16 kHz mono S16LE). With a nil clock
-// it hands the audio out as fast as it is read; with a clock it paces the
-// audio in 10 ms chunks, each handed out once it would have been spoken.
-func NewPCMSource(pcm []byte, clock Clock) *PCMSource {
-	return &PCMSource{pcm: pcm[:len(pcm)&^1], clock: clock}
+// NewPCMSource returns a source of pcm (16 kHz mono S16LE). Unpaced, it
+// hands the audio out as fast as it is read; paced, in 10 ms chunks, each
+// handed out once it would have been spoken.
+func NewPCMSource(pcm []byte, paced bool) *PCMSource {
+	return &PCMSource{pcm: pcm[:len(pcm)&^1], paced: paced}
 }
 
 // OpenWAV reads and converts the WAV file at path (see ParseWAV) and returns
-// a source of its audio; clock as for NewPCMSource.
-func OpenWAV(path string, clock Clock) (*PCMSource, error) {
+// a source of its audio; paced as for NewPCMSource.
+func OpenWAV(path string, paced bool) (*PCMSource, error) {
 	pcm, err := ReadWAV(path)
 	if err != nil {
 		return nil, err
 	}
-	return NewPCMSource(pcm, clock), nil
+	return NewPCMSource(pcm, paced), nil
 }
 
 // Read implements Source.
@@ -61,15 +61,15 @@ func (s *PCMSource) Read(ctx context.Context, p []byte) (int, error) {
 	if n == 0 {
 		return 0, io.ErrShortBuffer
 	}
-	if s.clock != nil {
+	if s.paced {
 		n = min(n, realtimeChunk)
 		if s.pos == 0 {
-			s.start = s.clock.Now()
+			s.start = time.Now()
 		}
 		due := s.start.Add(bytesDuration(s.pos + n))
-		if wait := due.Sub(s.clock.Now()); wait > 0 {
+		if wait := time.Until(due); wait > 0 {
 			select {
-			case <-s.clock.After(wait):
+			case <-time.After(wait):
 			case <-ctx.Done():
 				return 0, ctx.Err()
 			}

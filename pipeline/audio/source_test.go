@@ -12,7 +12,7 @@ import (
 
 func TestPCMSourceAsFastAsPossible(t *testing.T) {
 	pcm := ramp(0, 1001) // odd sample count, 2002 bytes
-	src := NewPCMSource(append(pcm, 0xff), nil)
+	src := NewPCMSource(append(pcm, 0xff), false)
 	var got []byte
 	buf := make([]byte, 777) // odd: reads must still be whole samples
 	for {
@@ -37,7 +37,7 @@ func TestPCMSourceAsFastAsPossible(t *testing.T) {
 // been spoken: on the bubble's clock, exactly 10 ms after the one before.
 func TestPCMSourcePacedByClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		src := NewPCMSource(ramp(0, 480), systemClock{}) // 30 ms
+		src := NewPCMSource(ramp(0, 480), true) // 30 ms
 		start := time.Now()
 		buf := make([]byte, 4096)
 		for i := range 3 {
@@ -56,7 +56,7 @@ func TestPCMSourcePacedByClock(t *testing.T) {
 }
 
 func TestPCMSourceCancelled(t *testing.T) {
-	src := NewPCMSource(ramp(0, 480), systemClock{})
+	src := NewPCMSource(ramp(0, 480), true)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := src.Read(ctx, make([]byte, 64)); !errors.Is(err, context.Canceled) {

@@ -269,7 +269,7 @@ func TestReadWAV(t *testing.T) {
 	}
 	bad := filepath.Join(dir, "bad.wav")
 	os.WriteFile(bad, []byte("RIFF\x04\x00\x00\x00WAVE"), 0o644)
-	if _, err := OpenWAV(bad, nil); err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "no fmt chunk") {
+	if _, err := OpenWAV(bad, false); err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "no fmt chunk") {
 		t.Errorf("OpenWAV(bad) = %v, want an error naming the file and the problem", err)
 	}
 }

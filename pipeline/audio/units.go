@@ -7,18 +7,6 @@ import (
 	"github.com/hark-assistant/hark/pipeline"
 )
 
-// Clock is the time source of Capture (stall detection, reopen backoff)
-// and of paced sources. Tests inject a fake one.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
 // bytesPerSecond is the size of one second of Hark audio.
 const bytesPerSecond = 2 * pipeline.SampleRate
 
