@@ -37,6 +37,10 @@ type Response struct {
 	NeedsUserInput bool     // the answer is a question: listen again
 	Context        *Context // opened as a follow-up context when recorded
 	CloseContext   bool     // closes the innermost follow-up context when recorded
+	// Audio, if set, is played instead of speaking Spoken (Home
+	// Assistant's answer, spoken by its own text-to-speech); Text still
+	// says what it says, for the log and "repeat that".
+	Audio *Audio
 
 	Command string    // set by Match.Invoke
 	ID      uint64    // set by Manager.Record, increasing from 1
@@ -49,6 +53,16 @@ func (r Response) Spoken() string {
 		return r.Voice
 	}
 	return r.Text
+}
+
+// Audio is speech made elsewhere: mono signed 16-bit little-endian PCM.
+type Audio struct {
+	PCM  []byte
+	Rate int // samples per second
+	// Played, if set, is called on the main loop when the audio has been
+	// played (err nil) or cut short; it must not block. An answer dropped
+	// before it is played (its turn was cancelled) is not reported.
+	Played func(err error)
 }
 
 // NotFound is the answer when no command matched.

@@ -276,7 +276,7 @@ func sendMic(a *assistant.Assistant, e audio.Event) {
 	case audio.MaxLength:
 		a.Send(assistant.Input{Kind: assistant.TooLong, ID: e.Utterance})
 	case audio.Heard:
-		a.Send(assistant.Input{Kind: assistant.Decoded, ID: e.Utterance, Text: e.Result.Text, Err: e.Err, Took: e.Decode})
+		a.Send(assistant.Input{Kind: assistant.Decoded, ID: e.Utterance, Text: e.Result.Text, Rejected: e.Result.Rejected, Recorded: e.Audio, Err: e.Err, Took: e.Decode})
 	case audio.GrammarRefused:
 		a.Send(assistant.Input{Kind: assistant.GrammarRefused, Err: e.Err})
 	}

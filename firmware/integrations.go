@@ -63,7 +63,7 @@ func (in *integrations) options(opts assistant.Options) assistant.Options {
 		opts.Publisher = mqttPublisher{in.mqtt}
 	}
 	if in.hass != nil {
-		opts.Fallback = in.converse
+		opts.Fallback = assistant.FallbackFunc(in.converse)
 	}
 	return opts
 }
@@ -91,8 +91,15 @@ func mqttEvent(e assistant.Event) mqtt.Event {
 
 // converse asks Home Assistant's conversation agent; its failures are
 // answered, with an error status, never left silent.
-func (in *integrations) converse(ctx context.Context, text string) commands.Response {
-	ans, err := in.hass.Process(ctx, text)
+func (in *integrations) converse(ctx context.Context, u assistant.Utterance) commands.Response {
+	if u.Text == "" {
+		// Speech outside the grammar: no words to send, only audio,
+		// which the conversation agent does not take.
+		r := commands.NotFound()
+		r.Command = assistant.FallbackCommand
+		return r
+	}
+	ans, err := in.hass.Process(ctx, u.Text)
 	var refused *hass.ResponseError
 	switch {
 	case errors.As(err, &refused) && refused.Speech != "":

@@ -33,8 +33,12 @@ type Recognizer interface {
 
 // Result is the outcome of one utterance.
 type Result struct {
-	Text  string `json:"text"`
-	Words []Word `json:"words,omitempty"`
+	Text string `json:"text"`
+	// Rejected: the speech was outside the grammar the recognizer was
+	// given; Text is at most the nearest sentence the grammar allows, not
+	// what was said. Always false when decoding openly.
+	Rejected bool   `json:"rejected,omitempty"`
+	Words    []Word `json:"words,omitempty"`
 }
 
 // Word is one recognised word with its time span in seconds from the start

@@ -45,6 +45,54 @@ type Indicator interface {
 	scheduler.Alerter
 }
 
+// AudioSpeaker is a Speaker that also plays audio made elsewhere
+// (commands.Response.Audio); with a Speaker that is not one, such an
+// answer's text is spoken instead.
+type AudioSpeaker interface {
+	Speaker
+	Play(ctx context.Context, a commands.Audio) error
+}
+
+// Utterance is what the fallback is asked to answer.
+type Utterance struct {
+	Turn int
+	// Text is what Hark heard: empty when Rejected, or when the recognizer
+	// heard no words in Audio.
+	Text string
+	// Rejected: the recognizer found the speech outside the grammar of
+	// Hark's commands.
+	Rejected bool
+	// Audio is the utterance as the recognizer got it, pre-roll first:
+	// 16 kHz mono signed 16-bit little-endian; nil for text that was not
+	// spoken (typed, sent over MQTT).
+	Audio []byte
+}
+
+// Fallback answers what Hark's own commands do not.
+type Fallback interface {
+	// Answer answers u. It runs on a worker, never on the main loop, with
+	// a context cancelled when the turn is; it must answer something, an
+	// error too, as a Response.
+	Answer(ctx context.Context, u Utterance) commands.Response
+	// First reports whether the next utterance goes to Answer without
+	// trying Hark's commands (a conversation to go on, a satellite that
+	// hands every press over). It is called on the main loop and must not
+	// block.
+	First() bool
+}
+
+// FallbackFunc is a Fallback that answers what no command matched and
+// never goes first.
+type FallbackFunc func(ctx context.Context, u Utterance) commands.Response
+
+// Answer calls f.
+func (f FallbackFunc) Answer(ctx context.Context, u Utterance) commands.Response { return f(ctx, u) }
+
+// First is false.
+func (FallbackFunc) First() bool { return false }
+
+var _ Fallback = FallbackFunc(nil)
+
 // Devices are what the assistant drives.
 type Devices struct {
 	Listener  Listener
@@ -71,11 +119,9 @@ type Options struct {
 	// Grace is how long running commands get to return when Run stops;
 	// default 3 s.
 	Grace time.Duration
-	// Fallback, if set, answers what no command matched (Home Assistant's
-	// conversation agent, say). It runs on a worker, never on the main
-	// loop, with a context cancelled when the turn is; it must answer
-	// something, an error too, as a Response.
-	Fallback func(ctx context.Context, text string) commands.Response
+	// Fallback, if set, answers what Hark's own commands do not (Home
+	// Assistant: its pipeline over Wyoming, its conversation agent).
+	Fallback Fallback
 	// Publisher sends the MQTT messages of declared commands that publish
 	// (CommandConfig.Publish); nil with such a command is an error.
 	Publisher Publisher
@@ -103,7 +149,7 @@ type Assistant struct {
 	speaker  Speaker
 	led      Indicator
 	onEvent  func(Event)
-	fallback func(ctx context.Context, text string) commands.Response
+	fallback Fallback
 	grace    time.Duration
 	window   time.Duration // Options.ListenWindow
 	devices  deviceGate    // the indicator and the speaker, until Run returns
@@ -163,6 +209,15 @@ type cmdRun struct {
 type speechRun struct {
 	id     int
 	cancel context.CancelFunc
+	audio  *commands.Audio // played rather than spoken; nil: the text is spoken
+}
+
+// played tells the answer's audio, once, how its playing ended.
+func (r *speechRun) played(err error) {
+	if r.audio != nil && r.audio.Played != nil {
+		r.audio.Played(err)
+		r.audio = nil
+	}
 }
 
 // New builds the assistant: the command manager (opts.Commands, cfg's
@@ -352,7 +407,7 @@ func (a *Assistant) handle(e Input) {
 			return
 		}
 		delete(a.decoding, e.ID)
-		a.heard(turn, e.Text, e.Err, e.Took)
+		a.heard(turn, Utterance{Turn: turn, Text: e.Text, Rejected: e.Rejected, Audio: e.Recorded}, e.Err, e.Took)
 		return
 	case TooLong:
 		a.tooLong(int64(e.ID))
@@ -461,10 +516,10 @@ func (a *Assistant) do(f Effect) {
 	case StopSpeaking:
 		a.stopSpeech()
 	case Speak:
-		a.startSpeech(f.ID, f.Text)
+		a.startSpeech(f.ID, f.Text, f.Audio)
 	case Dispatch:
 		turn, text := f.Turn, f.Text
-		a.post("transcript", func() { a.heard(turn, text, nil, 0) })
+		a.post("transcript", func() { a.heard(turn, Utterance{Turn: turn, Text: text}, nil, 0) })
 	case DropAnswer:
 		a.log.Warn("answer dropped: too many waiting to be said", "waiting", MaxWaiting, "dropped", a.machine.Dropped(), "text", f.Text)
 	case ClearErrorLater:
@@ -491,8 +546,13 @@ func (a *Assistant) tooLong(listen int64) {
 	a.handle(Input{Kind: Answered, Turn: a.machine.Turn(), Text: tooLongNotice})
 }
 
-// heard takes the transcript of turn and starts its commands.
-func (a *Assistant) heard(turn int, text string, err error, decode time.Duration) {
+// heard takes what was heard as turn and starts its commands: those it
+// matches, else the fallback (first, when the fallback says so).
+func (a *Assistant) heard(turn int, u Utterance, err error, decode time.Duration) {
+	if u.Rejected {
+		u.Text = "" // the nearest sentence of the grammar, not what was said
+	}
+	text := u.Text
 	if !a.machine.Active(turn) {
 		return // the button was pressed again meanwhile: nothing to run
 	}
@@ -503,12 +563,16 @@ func (a *Assistant) heard(turn int, text string, err error, decode time.Duration
 		a.handle(Input{Kind: Failure, Turn: turn, Text: err.Error()})
 		return
 	}
-	if text == "" {
+	first := a.fallback != nil && a.fallback.First()
+	if text == "" && !u.Rejected && !(first && len(u.Audio) > 0) {
 		a.handle(Input{Kind: Unheard, Turn: turn})
 		return
 	}
 	start := a.clock.Now()
-	matches := a.manager.Match(text, start)
+	var matches []commands.Match
+	if !first && !u.Rejected {
+		matches = a.manager.Match(text, start)
+	}
 	names := make([]string, len(matches))
 	for i, m := range matches {
 		names[i] = m.Command
@@ -517,7 +581,7 @@ func (a *Assistant) heard(turn int, text string, err error, decode time.Duration
 		a.stats.match, a.stats.commands = a.clock.Since(start), names
 	}
 	// What Hark heard is the first thing to look for in its log.
-	a.log.Info("heard", "turn", turn, "text", text, "commands", names)
+	a.log.Info("heard", "turn", turn, "text", text, "commands", names, "rejected", u.Rejected)
 	a.onEvent(Event{Kind: EventTranscript, Turn: turn, Text: text, Commands: names})
 	for _, m := range matches {
 		a.onEvent(Event{Kind: EventCommand, Turn: turn, Command: m.Command, Text: m.Text, Params: ParamStrings(m.Params)})
@@ -538,7 +602,7 @@ func (a *Assistant) heard(turn int, text string, err error, decode time.Duration
 		// The fallback is a command too, as Home Assistant's event entity
 		// lists it: its event says what it was asked.
 		a.onEvent(Event{Kind: EventCommand, Turn: turn, Command: FallbackCommand, Text: text})
-		a.startFallback(ctx, run.cmds[0], text)
+		a.startFallback(ctx, run.cmds[0], u)
 		return
 	}
 	for i, m := range matches {
@@ -546,13 +610,13 @@ func (a *Assistant) heard(turn int, text string, err error, decode time.Duration
 	}
 }
 
-// startFallback asks Options.Fallback, on a worker, what to answer to text
-// that no command matched.
-func (a *Assistant) startFallback(ctx context.Context, c *cmdRun, text string) {
+// startFallback asks Options.Fallback, on a worker, what to answer to u,
+// which no command answers.
+func (a *Assistant) startFallback(ctx context.Context, c *cmdRun, u Utterance) {
 	a.launch(ctx, c, scheduler.Command{
 		Name: "fallback",
 		Run: func(rt scheduler.Runtime) error {
-			r := a.fallback(rt.Context(), text)
+			r := a.fallback.Answer(rt.Context(), u)
 			return rt.OnLoop(func() error {
 				a.respond(c, r)
 				return nil
@@ -628,8 +692,8 @@ func (a *Assistant) answer(turn int, r commands.Response) {
 	}
 	a.onEvent(Event{Kind: EventAnswer, Turn: turn, Command: r.Command, Text: r.Spoken(), Status: r.Status.String()})
 	a.updateGrammar(r.Context != nil || r.CloseContext)
-	if say := r.Spoken(); say != "" {
-		a.handle(Input{Kind: Answered, Turn: turn, Text: say})
+	if say := r.Spoken(); say != "" || r.Audio != nil {
+		a.handle(Input{Kind: Answered, Turn: turn, Text: say, Audio: r.Audio})
 	}
 }
 
@@ -680,10 +744,10 @@ func (a *Assistant) cancelOthers(current int) {
 	}
 }
 
-func (a *Assistant) startSpeech(id int, text string) {
+func (a *Assistant) startSpeech(id int, text string, audio *commands.Audio) {
 	a.stopSpeech()
 	ctx, cancel := context.WithCancel(a.life)
-	a.speech = &speechRun{id: id, cancel: cancel}
+	a.speech = &speechRun{id: id, cancel: cancel, audio: audio}
 	a.speaking = a.clock.Now()
 	// The microphone would hear Hark: mute it while speaking.
 	a.listener.Mute(true)
@@ -691,8 +755,14 @@ func (a *Assistant) startSpeech(id int, text string) {
 		return
 	}
 	defer a.devices.done()
+	player, plays := a.speaker.(AudioSpeaker)
 	a.wg.Go(func() {
-		err := a.speaker.Say(ctx, text)
+		var err error
+		if audio != nil && plays {
+			err = player.Play(ctx, *audio)
+		} else {
+			err = a.speaker.Say(ctx, text)
+		}
 		a.post("spoken", func() { a.spoken(id, err) })
 	})
 }
@@ -701,6 +771,7 @@ func (a *Assistant) spoken(id int, err error) {
 	if a.speech == nil || a.speech.id != id {
 		return // stopped meanwhile
 	}
+	a.speech.played(err)
 	a.stopSpeech()
 	if err != nil {
 		a.handle(Input{Kind: Failure, Text: err.Error()})
@@ -713,6 +784,7 @@ func (a *Assistant) stopSpeech() {
 	if a.speech == nil {
 		return
 	}
+	a.speech.played(context.Canceled)
 	a.speech.cancel()
 	a.speech = nil
 	if a.stats != nil {

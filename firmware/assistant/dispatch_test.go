@@ -478,10 +478,10 @@ func TestDispatchHeardText(t *testing.T) {
 // matched commands never reach it.
 func TestDispatchFallback(t *testing.T) {
 	asked := make(chan string, 4)
-	h := newHarnessWith(t, nil, Options{Fallback: func(ctx context.Context, text string) commands.Response {
-		asked <- text
+	h := newHarnessWith(t, nil, Options{Fallback: FallbackFunc(func(ctx context.Context, u Utterance) commands.Response {
+		asked <- u.Text
 		return commands.Response{Text: "The porch light is on.", Status: commands.StatusSuccess}
-	}})
+	})})
 	h.turn("turn on the porch light", "The porch light is on.")
 	h.turn("what time is it", "It's 3:04 PM.")
 	if len(asked) != 1 || <-asked != "turn on the porch light" {
@@ -510,9 +510,9 @@ func TestDispatchBlockLoop(t *testing.T) {
 // the fallback's turn had an answer event only.
 func TestFallbackHasItsCommandEvent(t *testing.T) {
 	events := make(chan Event, 64)
-	fallback := func(context.Context, string) commands.Response {
+	fallback := FallbackFunc(func(context.Context, Utterance) commands.Response {
 		return commands.Response{Text: "Lights on.", Command: FallbackCommand}
-	}
+	})
 	h := newHarnessWith(t, nil, Options{Fallback: fallback, OnEvent: func(e Event) {
 		if e.Kind == EventCommand {
 			events <- e

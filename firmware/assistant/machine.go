@@ -3,6 +3,8 @@ package assistant
 import (
 	"fmt"
 	"time"
+
+	"github.com/hark-assistant/hark/commands"
 )
 
 // State is what the assistant is doing; the LED shows it.
@@ -80,6 +82,14 @@ type Input struct {
 	Source Source
 	Err    error         // Decoded, GrammarRefused
 	Took   time.Duration // Decoded
+	// Rejected: the recognizer found the speech outside its grammar
+	// (Decoded); Text is not what was said.
+	Rejected bool
+	// Recorded is the utterance's audio as the recognizer got it, 16 kHz
+	// mono signed 16-bit little-endian (Decoded), for the fallback.
+	Recorded []byte
+	// Audio, if set, is played instead of speaking Text (Answered).
+	Audio *commands.Audio
 }
 
 // Source is where a press or a release came from. A person holding the
@@ -138,11 +148,12 @@ func (k EffectKind) String() string {
 
 // Effect is one output of the Machine.
 type Effect struct {
-	Kind EffectKind
-	Text string    // Speak, Dispatch
-	Turn int       // FinishListening, CancelTurn, Dispatch
-	ID   int       // Speak, ClearErrorLater
-	At   time.Time // FinishListening: the release edge
+	Kind  EffectKind
+	Text  string          // Speak, Dispatch
+	Audio *commands.Audio // Speak: play it instead of speaking Text
+	Turn  int             // FinishListening, CancelTurn, Dispatch
+	ID    int             // Speak, ClearErrorLater
+	At    time.Time       // FinishListening: the release edge
 }
 
 // Machine is the assistant's state machine: idle → listening (press) →
@@ -166,7 +177,7 @@ type Machine struct {
 	turn   int  // the latest utterance's turn number
 	active bool // the commands of turn are still running
 	speech int  // the latest Speak's ID
-	queue  []string
+	queue  []waiting
 	// dropped counts the answers dropped with the queue full.
 	dropped int
 	// micLost: the microphone is gone; presses are refused until it is back.
@@ -174,6 +185,12 @@ type Machine struct {
 	// failures numbers the errors shown for a while: only the latest's
 	// ErrorShown ends the display.
 	failures int
+}
+
+// waiting is an answer waiting to be said.
+type waiting struct {
+	text  string
+	audio *commands.Audio
 }
 
 // Dropped is how many answers were dropped because MaxWaiting were waiting.
@@ -230,7 +247,7 @@ func (m *Machine) Handle(e Input) []Effect {
 			m.dropped++
 			return []Effect{{Kind: DropAnswer, Text: e.Text}}
 		}
-		m.queue = append(m.queue, e.Text)
+		m.queue = append(m.queue, waiting{e.Text, e.Audio})
 		switch m.state {
 		case Listening, Speaking:
 			return nil // said after
@@ -376,9 +393,9 @@ func (m *Machine) settle(fx []Effect) []Effect {
 	case len(m.queue) > 0:
 		m.state = Speaking
 		m.speech++
-		text := m.queue[0]
+		next := m.queue[0]
 		m.queue = m.queue[1:]
-		return append(fx, Effect{Kind: Speak, Text: text, ID: m.speech})
+		return append(fx, Effect{Kind: Speak, Text: next.text, Audio: next.audio, ID: m.speech})
 	case m.active:
 		m.state = Thinking
 	default:

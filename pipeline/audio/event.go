@@ -71,6 +71,9 @@ type Event struct {
 	Utterance int
 	// Result is what was heard (Heard).
 	Result pipeline.Result
+	// Audio is the utterance's audio as the recognizer got it, 16 kHz
+	// mono signed 16-bit little-endian (Heard, with PTTConfig.KeepAudio).
+	Audio []byte
 	// Decode is how long the utterance took to end after Finish was taken:
 	// waiting for its last audio and the final decode (Heard).
 	Decode time.Duration

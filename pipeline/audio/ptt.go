@@ -34,6 +34,10 @@ type PTTConfig struct {
 	// audio captured up to the release (and the tail): a device that
 	// stalls costs at most this. Default 1 s.
 	MaxLate time.Duration
+	// KeepAudio hands each utterance's audio, as the recognizer got it
+	// (pre-roll first, tail last), to its Heard event, to send on (Home
+	// Assistant's pipeline, say); it holds up to MaxUtterance of audio.
+	KeepAudio bool
 	// OnEvent receives what push-to-talk reports (Listening, Heard,
 	// MaxLength, GrammarRefused), in order, from Run's goroutine. It must
 	// not block: hand the event on to whoever acts on it.
@@ -103,6 +107,7 @@ type PTT struct {
 	over   bool            // the utterance hit the maximum length and has its result
 	utt    int             // the utterance being listened to (Listen's id)
 	fed    int             // bytes fed into the current utterance
+	kept   []byte          // what was fed, with PTTConfig.KeepAudio
 	result pipeline.Result // the result of an utterance that is over
 	err    error           // the first error of the current utterance
 	voice  voiceTracker    // when speech was last heard (TimedSource only)
@@ -325,6 +330,9 @@ func (p *PTT) feed(pcm []byte) {
 			return
 		}
 		p.fed += len(pcm)
+		if p.cfg.KeepAudio {
+			p.kept = append(p.kept, pcm...)
+		}
 	}
 	if p.fed >= p.max {
 		p.result, p.err = p.rec.Final()
@@ -365,6 +373,7 @@ func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) {
 			return
 		}
 		p.active, p.utt, p.over, p.fed, p.err, p.result = true, r.utt, false, 0, nil, pipeline.Result{}
+		p.kept = nil // the last utterance's went with its Heard event
 		older, newer := p.pre.contents()
 		if p.batch != nil {
 			// What the source holds is the newest audio from before the
@@ -390,6 +399,7 @@ func (p *PTT) serve(r request, full <-chan *chunk, free chan<- *chunk) {
 		}
 		p.active, p.skip = false, 0
 		p.batchIfIdle()
+		p.kept = nil
 		if err := p.rec.Reset(); err != nil {
 			p.cfg.Logger.Warn("resetting recognizer", "err", err)
 		}
@@ -460,7 +470,8 @@ func (p *PTT) finishUp() {
 	if !p.over && p.err == nil {
 		p.result, p.err = p.rec.Final()
 	}
-	e := Event{Kind: Heard, Utterance: p.utt, Result: p.result, Err: p.err}
+	e := Event{Kind: Heard, Utterance: p.utt, Result: p.result, Err: p.err, Audio: p.kept}
+	p.kept = nil
 	if p.err != nil {
 		e.Result = pipeline.Result{}
 		if err := p.rec.Reset(); err != nil {
