@@ -150,6 +150,26 @@ func (s *Speaker) Synthesize(ctx context.Context, text string) (Audio, error) {
 // and playback starts after the first sentences are ready; OnStart and
 // OnEnd bracket the whole text.
 func (s *Speaker) Say(ctx context.Context, text string) error {
+	return s.exclusive(ctx, func(ctx context.Context) error {
+		return s.speak(ctx, chunks(s.fit(text), maxChunk))
+	})
+}
+
+// Play plays audio made elsewhere (Home Assistant's spoken answer) as Say
+// speaks: it first stops whatever is being said, brackets the playing with
+// OnStart and OnEnd, and returns ErrStopped if Stop or a newer Say or Play
+// cut it short.
+func (s *Speaker) Play(ctx context.Context, a Audio) error {
+	return s.exclusive(ctx, func(ctx context.Context) error {
+		s.started()
+		defer s.ended()
+		return s.cfg.Player.Play(ctx, a)
+	})
+}
+
+// exclusive runs speak once the one speaking has stopped; a newer call
+// stops it in turn.
+func (s *Speaker) exclusive(ctx context.Context, speak func(context.Context) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	u := &utterance{cancel}
@@ -169,11 +189,27 @@ func (s *Speaker) Say(ctx context.Context, text string) error {
 
 	s.turn.Lock() // wait for the stopped one to finish
 	defer s.turn.Unlock()
-	err := s.speak(ctx, chunks(s.fit(text), maxChunk))
+	err := speak(ctx)
 	if errors.Is(context.Cause(ctx), ErrStopped) {
 		return ErrStopped
 	}
 	return err
+}
+
+// started and ended bracket playing: the firmware mutes the microphone
+// between them.
+func (s *Speaker) started() {
+	s.setSpeaking(true)
+	if s.cfg.OnStart != nil {
+		s.cfg.OnStart()
+	}
+}
+
+func (s *Speaker) ended() {
+	s.setSpeaking(false)
+	if s.cfg.OnEnd != nil {
+		s.cfg.OnEnd()
+	}
 }
 
 // fit cuts text to MaxText characters, logging and counting the cut.
@@ -228,16 +264,8 @@ func (s *Speaker) speak(ctx context.Context, parts []string) error {
 		}
 		if !started {
 			started = true
-			s.setSpeaking(true)
-			if s.cfg.OnStart != nil {
-				s.cfg.OnStart()
-			}
-			defer func() {
-				s.setSpeaking(false)
-				if s.cfg.OnEnd != nil {
-					s.cfg.OnEnd()
-				}
-			}()
+			s.started()
+			defer s.ended()
 		}
 		if err := s.cfg.Player.Play(ctx, r.a); err != nil {
 			return err

@@ -270,3 +270,33 @@ func boolText(b bool) string {
 	}
 	return "false"
 }
+
+// Play plays audio made elsewhere as Say speaks: bracketed by OnStart and
+// OnEnd, and a newer Say stops it.
+func TestPlayAudio(t *testing.T) {
+	p := newBlockingPlayer()
+	var mu sync.Mutex
+	var calls []string
+	note := func(s string) func() {
+		return func() { mu.Lock(); calls = append(calls, s); mu.Unlock() }
+	}
+	s, err := New(Config{Binary: "sh", Player: p, OnStart: note("start"), OnEnd: note("end")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	played := make(chan error, 1)
+	go func() { played <- s.Play(context.Background(), Audio{PCM: make([]byte, 3200), SampleRate: 16000}) }()
+	recv(t, p.started, "playing")
+	if !s.Speaking() {
+		t.Error("not speaking while playing")
+	}
+	s.Stop()
+	if err := recv(t, played, "Play's return"); !errors.Is(err, ErrStopped) {
+		t.Errorf("Play cut short returned %v, want ErrStopped", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(calls, []string{"start", "end"}) {
+		t.Errorf("OnStart/OnEnd calls %v, want [start end]", calls)
+	}
+}
