@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -26,6 +27,7 @@ type fakeListener struct {
 	mu       sync.Mutex
 	send     func(Input) // the assistant's Send
 	next     []string
+	inputs   []Input // if set, what Finish reports next (its ID set), before next
 	downs    int
 	muted    bool
 	grammars []*grammar.Grammar
@@ -64,7 +66,12 @@ func (l *fakeListener) Finish(utt int, at time.Time) {
 	defer l.mu.Unlock()
 	l.edges = append(l.edges, at)
 	in := Input{Kind: Decoded, ID: utt, Err: errors.New("nothing scripted")}
-	if len(l.next) > 0 {
+	switch {
+	case len(l.inputs) > 0:
+		in = l.inputs[0]
+		in.ID = utt
+		l.inputs = l.inputs[1:]
+	case len(l.next) > 0:
 		in = Input{Kind: Decoded, ID: utt, Text: l.next[0]}
 		l.next = l.next[1:]
 	}
@@ -96,15 +103,33 @@ func (l *fakeListener) UseGrammar(g *grammar.Grammar) {
 	}
 }
 
-// fakeSpeaker records what is said; it finishes at once.
+// fakeSpeaker records what is said, and audio played as "♪" and its
+// length in bytes; it finishes at once, or, for audio, when hold is closed
+// or its context is done.
 type fakeSpeaker struct {
 	said chan string
+	hold chan struct{}
 }
 
 func (s *fakeSpeaker) Say(ctx context.Context, text string) error {
 	s.said <- text
 	return nil
 }
+
+func (s *fakeSpeaker) Play(ctx context.Context, a commands.Audio) error {
+	s.said <- fmt.Sprintf("♪%d", len(a.PCM))
+	if s.hold == nil {
+		return nil
+	}
+	select {
+	case <-s.hold:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var _ AudioSpeaker = (*fakeSpeaker)(nil)
 
 // fakeLED reports every state shown and every watchdog alert.
 type fakeLED struct {

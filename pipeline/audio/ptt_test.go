@@ -3,6 +3,7 @@ package audio
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"errors"
 	"strings"
 	"sync/atomic"
@@ -538,4 +539,38 @@ func TestPTTOverCaptureFeedsAtOnceWhileDown(t *testing.T) {
 			t.Fatalf("the recognizer got %d utterances, want 1 of %d bytes: the last 200 ms before the press, then the period after", len(got), len(want))
 		}
 	})
+}
+
+// With KeepAudio each Heard event carries exactly the audio its utterance
+// fed the recognizer, pre-roll first; the next utterance's starts afresh.
+// Without it, none.
+func TestPTTKeepAudio(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		t.Run(fmt.Sprint("keep=", keep), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				h := startPTT(t, PTTConfig{KeepAudio: keep, PreRoll: 100 * time.Millisecond})
+				h.rec.Script("one", "two")
+				idle := ramp(0, ms(300))
+				h.send(idle)
+				h.sync()
+				for i, live := range [][]byte{ramp(ms(300), ms(200)), ramp(ms(500), ms(100))} {
+					h.down()
+					h.send(live)
+					h.sync()
+					h.p.Finish(h.utt, time.Time{})
+					e := h.next(Heard)
+					var want []byte
+					if keep {
+						want = h.rec.Utterances()[i]
+					}
+					if !bytes.Equal(e.Audio, want) {
+						t.Fatalf("utterance %d: Heard carries %d bytes of audio, want %d", i+1, len(e.Audio), len(want))
+					}
+				}
+				if keep && !bytes.Equal(h.rec.Utterances()[0][:2*ms(100)], idle[len(idle)-2*ms(100):]) {
+					t.Error("the kept audio does not start with the pre-roll")
+				}
+			})
+		})
+	}
 }
