@@ -162,10 +162,14 @@ func (r *Recognizer) Partial() string {
 	if err := json.Unmarshal([]byte(r.r.PartialResult()), &p); err != nil {
 		return ""
 	}
-	return p.Partial
+	return withoutUnknown(pipeline.Result{Text: p.Partial}, false).Text
 }
 
-// Final ends the utterance and returns its words with their times.
+// Final ends the utterance and returns its words with their times. Under
+// a grammar whose model knows "[unk]" (see grammarJSON), speech outside
+// the grammar decodes as "[unk]": the result is then Rejected, the
+// "[unk]" words left out of it — unless the open pass heard one of the
+// commands left to it, which is taken instead.
 func (r *Recognizer) Final() (pipeline.Result, error) {
 	if r.closed {
 		return pipeline.Result{}, errClosed
@@ -182,17 +186,35 @@ func (r *Recognizer) Final() (pipeline.Result, error) {
 	r.inUtterance = false
 	r.drop()
 	closed, err := parseResult(js)
-	if err != nil || openJS == "" {
+	if err != nil {
 		return closed, err
+	}
+	closed = withoutUnknown(closed, r.grammar != "")
+	if openJS == "" {
+		return closed, nil
 	}
 	open, err := parseResult(openJS)
 	if err != nil {
 		return closed, err
 	}
-	if _, ok := rules.g.Contains(strings.Fields(open.Text), rules.cmds); ok || closed.Text == "" || closed.Text == unknownWord {
+	if _, ok := rules.g.Contains(strings.Fields(open.Text), rules.cmds); ok || closed.Text == "" && !closed.Rejected {
 		return open, nil
 	}
 	return closed, nil
+}
+
+// withoutUnknown drops the "[unk]" words of res, which under a grammar
+// stand for speech outside it: a result with one is Rejected, its Text
+// and Words what is left of the grammar's sentence.
+func withoutUnknown(res pipeline.Result, grammar bool) pipeline.Result {
+	words := strings.Fields(res.Text)
+	if !slices.Contains(words, unknownWord) {
+		return res
+	}
+	res.Text = strings.Join(slices.DeleteFunc(words, func(w string) bool { return w == unknownWord }), " ")
+	res.Words = slices.DeleteFunc(res.Words, func(w pipeline.Word) bool { return w.Word == unknownWord })
+	res.Rejected = grammar
+	return res
 }
 
 // parseResult decodes libvosk's result JSON, e.g.

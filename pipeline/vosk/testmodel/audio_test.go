@@ -111,7 +111,7 @@ func TestAffineWeightsRecoverMelBins(t *testing.T) {
 		}
 		mfcc[i] *= lifter(i)
 	}
-	w := affineWeights()
+	w := affineWeights(false)
 	if len(w) != len(words)+1 {
 		t.Fatalf("%d rows", len(w))
 	}

@@ -8,7 +8,8 @@
 // is a free loop over the words, so a tone of a word decodes as that word,
 // digital silence decodes as nothing, and the output is deterministic.
 // Like real Vosk models its word table also holds "[unk]", which grammars
-// use for out-of-grammar speech; no sound decodes to it.
+// use for out-of-grammar speech; no sound decodes to it unless
+// Options.Unknown gives it a garbage phone.
 //
 // Write validates what it wrote by reading it back (FST binaries, transition
 // model, network dimensions, word table), because libvosk aborts or crashes

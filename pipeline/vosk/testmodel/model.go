@@ -17,6 +17,13 @@ type Options struct {
 	// and graph/disambig_tid.int instead of graph/HCLG.fst), which lets
 	// Vosk restrict decoding to a phrase list (vosk_recognizer_new_grm).
 	Grammar bool
+	// Unknown gives "[unk]" a sound: a garbage phone scored by the mean
+	// log-mel energy of the five word bins plus a bias, so that
+	// under a grammar a tone of a word outside it decodes as "[unk]", as
+	// real Vosk models decode out-of-grammar speech, while a tone of a
+	// word inside it still decodes as that word. Without it no sound
+	// decodes to "[unk]". Open decoding (Gr.fst) never outputs it.
+	Unknown bool
 }
 
 // Paths of the model files, relative to the model directory.
@@ -56,14 +63,14 @@ func Write(dir string, opts Options) error {
 			return fmt.Errorf("testmodel: %s already exists and would change how the model loads; remove it or use an empty directory", filepath.Join(dir, p))
 		}
 	}
-	tm := newTransitionModel()
+	tm := newTransitionModelWith(opts.Unknown)
 	graph := marshalFST(wordLoopGraph(tm))
 	files := map[string][]byte{
 		pathFinalMdl:     []byte(acousticModelText(tm)),
 		pathModelConf:    []byte(modelConf),
 		pathMFCCConf:     []byte(mfccConf),
 		pathWords:        []byte(wordsText()),
-		pathWordBoundary: []byte(wordBoundaryText()),
+		pathWordBoundary: []byte(wordBoundaryText(len(tm.phones))),
 	}
 	if opts.Grammar {
 		files[pathHCLr] = graph
@@ -87,12 +94,15 @@ func Write(dir string, opts Options) error {
 	return nil
 }
 
-// Phones: 1 is silence, 2.. one phone per word; pdf = phone-1.
+// Phones: 1 is silence, 2.. one phone per word, then (Options.Unknown)
+// the garbage phone of "[unk]"; pdf = phone-1.
 const silencePhone = 1
 
+// numPhones is the number of phones without the garbage phone.
 func numPhones() int { return len(words) + 1 }
 
-// wordOfPhone is the word id a phone stands for, 0 for silence.
+// wordOfPhone is the word id a phone stands for, 0 for silence; the
+// garbage phone numPhones()+1 stands for "[unk]", id len(words)+1.
 func wordOfPhone(p int) int32 { return int32(p - 1) }
 
 const (
@@ -143,7 +153,14 @@ type transitionModel struct {
 	triples  []triple
 }
 
-func newTransitionModel() *transitionModel {
+func newTransitionModel() *transitionModel { return newTransitionModelWith(false) }
+
+// newTransitionModelWith adds the garbage phone of "[unk]" if unknown.
+func newTransitionModelWith(unknown bool) *transitionModel {
+	n := numPhones()
+	if unknown {
+		n++
+	}
 	tm := &transitionModel{
 		// One emitting state: stay (self-loop) or leave, each with p = 0.5.
 		topology: []hmmState{
@@ -151,7 +168,7 @@ func newTransitionModel() *transitionModel {
 			{pdfClass: -1},
 		},
 	}
-	for p := 1; p <= numPhones(); p++ {
+	for p := 1; p <= n; p++ {
 		tm.phones = append(tm.phones, p)
 		for s, st := range tm.topology {
 			if st.pdfClass >= 0 {
@@ -228,12 +245,12 @@ func (tm *transitionModel) text() string {
 // acousticModelText is am/final.mdl: the transition model, the network and
 // the AmNnetSimple trailer (no priors: nothing to subtract).
 func acousticModelText(tm *transitionModel) string {
-	return tm.text() + nnetText() + "<LeftContext> 0 <RightContext> 0 <Priors>  [ ]\n"
+	return tm.text() + nnetText(len(tm.phones) > numPhones()) + "<LeftContext> 0 <RightContext> 0 <Priors>  [ ]\n"
 }
 
 // nnetText is the nnet3 network: MFCC → affine (one row per pdf) → log-softmax.
-func nnetText() string {
-	w := affineWeights()
+func nnetText(unknown bool) string {
+	w := affineWeights(unknown)
 	var b strings.Builder
 	// "<Nnet3> " must end with exactly one space before the newline: the
 	// reader consumes one character after the token, then wants an empty line.
@@ -258,6 +275,9 @@ func nnetText() string {
 	for range words {
 		b.WriteString(" 0")
 	}
+	if unknown {
+		b.WriteString(" " + ftoa(unknownBias))
+	}
 	b.WriteString(" ]\n</AffineComponent>\n")
 	fmt.Fprintf(&b, "<ComponentName> lsm <LogSoftmaxComponent> <Dim> %d <ValueAvg>  [ ] <DerivAvg>  [ ] <Count> 0 </LogSoftmaxComponent>\n", len(w))
 	b.WriteString("</Nnet3>\n")
@@ -274,9 +294,9 @@ func wordsText() string {
 	return b.String()
 }
 
-func wordBoundaryText() string {
+func wordBoundaryText(phones int) string {
 	var b strings.Builder
-	for p := 1; p <= numPhones(); p++ {
+	for p := 1; p <= phones; p++ {
 		kind := "singleton"
 		if p == silencePhone {
 			kind = "nonword"
@@ -291,7 +311,7 @@ func wordBoundaryText() string {
 // reordered HMM convention: exit first, then self-loops) and emits q's word;
 // state p loops on p's self-loop transition-id. Every state is final.
 func wordLoopGraph(tm *transitionModel) *fst {
-	n := numPhones()
+	n := len(tm.phones)
 	g := &fst{states: make([]fstState, n+1)}
 	for s := range g.states {
 		var arcs []fstArc

@@ -188,3 +188,24 @@ func TestParseAcousticModelOfWrite(t *testing.T) {
 		t.Errorf("parsed %+v; want 12 transition-ids, 6 pdfs, input %d, output 6, 6 phones", am, numCeps)
 	}
 }
+
+// TestWriteUnknown: the variant whose "[unk]" has a sound passes the
+// read-back checks and has one pdf more, emitted for "[unk]" in the graph.
+func TestWriteUnknown(t *testing.T) {
+	for _, g := range []bool{false, true} {
+		if err := Write(t.TempDir(), Options{Grammar: g, Unknown: true}); err != nil {
+			t.Fatalf("grammar %v: %v", g, err)
+		}
+	}
+	tm := newTransitionModelWith(true)
+	if len(tm.phones) != numPhones()+1 || len(affineWeights(true)) != numPhones()+1 {
+		t.Fatalf("%d phones, %d pdf rows; want %d", len(tm.phones), len(affineWeights(true)), numPhones()+1)
+	}
+	emitted := false
+	for _, a := range wordLoopGraph(tm).states[0].arcs {
+		emitted = emitted || a.olabel == int32(len(words)+1)
+	}
+	if !emitted {
+		t.Error("no arc of the graph emits [unk]")
+	}
+}
