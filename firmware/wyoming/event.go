@@ -247,7 +247,9 @@ func firstByte(b []byte) byte {
 
 func isObject(b []byte) bool { return firstByte(b) == '{' && json.Valid(b) }
 
-func isNull(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 || string(bytes.TrimSpace(b)) == "null" }
+func isNull(b []byte) bool {
+	return len(bytes.TrimSpace(b)) == 0 || string(bytes.TrimSpace(b)) == "null"
+}
 
 func isEmptyObject(b []byte) bool {
 	var m map[string]json.RawMessage

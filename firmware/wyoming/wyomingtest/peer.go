@@ -346,4 +346,3 @@ func must(typ string, data any, payload []byte) wyoming.Event {
 	}
 	return e
 }
-
