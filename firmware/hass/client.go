@@ -201,7 +201,11 @@ func newClient(cfg Config, log *slog.Logger, o options) (*Client, error) {
 		log: log,
 		now: o.now,
 	}
-	log.Info("home assistant conversation fallback", "url", c.endpoint, "language", c.language,
+	language := c.language
+	if language == "" {
+		language = "home assistant's"
+	}
+	log.Info("home assistant conversation fallback", "url", c.endpoint, "language", language,
 		"agent", c.agentID, "timeout", c.timeout, "conversation_ttl", c.ttl)
 	return c, nil
 }

@@ -61,9 +61,12 @@ func TestProcess(t *testing.T) {
 		wantIn       map[string]string
 	}{
 		{
+			// No language unless configured: Home Assistant then takes
+			// its own, where "en" would have answered a German house in
+			// English.
 			name:         "defaults",
 			responseType: "action_done",
-			wantIn:       map[string]string{"text": "turn on the kitchen light", "language": "en"},
+			wantIn:       map[string]string{"text": "turn on the kitchen light"},
 		},
 		{
 			name:         "language and agent",

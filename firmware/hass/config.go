@@ -11,10 +11,11 @@ import (
 	"time"
 )
 
-// Defaults applied by Config.WithDefaults to fields left at their zero value.
+// Defaults applied by Config.WithDefaults to fields left at their zero
+// value. Language has none: left empty, no language is sent and Home
+// Assistant takes its own (its configured language, or the agent's).
 const (
-	DefaultLanguage = "en"
-	DefaultTimeout  = 3 * time.Second
+	DefaultTimeout = 3 * time.Second
 	// DefaultConversationTTL is how long a conversation stays open after
 	// its last answer: Home Assistant itself drops a conversation idle for
 	// five minutes (CONVERSATION_TIMEOUT in homeassistant/helpers/
@@ -42,7 +43,8 @@ type Config struct {
 	// TokenFile holds a long-lived access token (created on the Home
 	// Assistant user's profile page). It must not be readable by everyone.
 	TokenFile string `yaml:"token_file"`
-	// Language of the text sent, e.g. "en" or "de-CH". Default "en".
+	// Language of the text sent, e.g. "en" or "de-CH". Empty (the
+	// default): none is sent, and Home Assistant uses its own language.
 	Language string `yaml:"language"`
 	// AgentID names the conversation agent; empty: Home Assistant's
 	// default agent.
@@ -56,9 +58,6 @@ type Config struct {
 
 // WithDefaults returns c with every zero field set to its default.
 func (c Config) WithDefaults() Config {
-	if c.Language == "" {
-		c.Language = DefaultLanguage
-	}
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
 	}
@@ -105,7 +104,7 @@ func (c Config) Check() []Problem {
 	} else if msg := checkTokenFileInfo(c.TokenFile, fi); msg != "" {
 		add("token_file", "%s", msg)
 	}
-	if !languageRE.MatchString(c.Language) {
+	if c.Language != "" && !languageRE.MatchString(c.Language) {
 		add("language", "%q is not a language code such as en or de-CH", c.Language)
 	}
 	if c.AgentID != "" && !agentIDRE.MatchString(c.AgentID) {

@@ -13,7 +13,7 @@ import (
 
 func TestWithDefaults(t *testing.T) {
 	got := Config{URL: "http://ha:8123", TokenFile: "/t"}.WithDefaults()
-	want := Config{URL: "http://ha:8123", TokenFile: "/t", Language: "en", Timeout: 3 * time.Second, ConversationTTL: 5 * time.Minute}
+	want := Config{URL: "http://ha:8123", TokenFile: "/t", Timeout: 3 * time.Second, ConversationTTL: 5 * time.Minute}
 	if got != want {
 		t.Errorf("WithDefaults = %+v, want %+v", got, want)
 	}
