@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -145,6 +146,9 @@ type Client struct {
 	convSeq   uint64    // the exchange convID came from
 	convID    string    // the last answer's conversation_id
 	convSince time.Time // when that answer arrived
+	// continueUntil is when a continue_conversation of the latest
+	// exchange lapses, as c.now's UnixNano; 0: none pending.
+	continueUntil atomic.Int64
 }
 
 // options are what tests inject.
@@ -249,10 +253,23 @@ func (c *Client) String() string { return "hass.Client(" + c.endpoint + ")" }
 // Assistant; the client stays usable.
 func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
+// Continuing reports whether Home Assistant's last answer asked for a
+// follow-up (continue_conversation) that the next Process has not yet
+// answered, less than Config.ConversationTTL ago: the next utterance is
+// meant for Home Assistant, and should go to it before Hark's own commands.
+// Any Process ends it, whatever its outcome, so a follow-up captures one
+// utterance at most, and one that never came captures none once the
+// conversation has gone stale. It never blocks.
+func (c *Client) Continuing() bool {
+	until := c.continueUntil.Load()
+	return until != 0 && c.now().UnixNano() < until
+}
+
 // Process sends text to Home Assistant's conversation API and returns its
 // answer, waiting at most Config.Timeout (or until ctx ends). It sends the
 // conversation_id of the previous answer if that came less than
-// Config.ConversationTTL ago.
+// Config.ConversationTTL ago. It answers a pending follow-up (see
+// Continuing), and its own answer may ask for another.
 //
 // The errors say what went wrong: a timeout (errors.Is
 // context.DeadlineExceeded), Home Assistant unreachable, a *StatusError
@@ -266,6 +283,7 @@ func (c *Client) Process(ctx context.Context, text string) (Answer, error) {
 	c.mu.Lock()
 	c.started++
 	seq := c.started
+	c.continueUntil.Store(0) // this is the follow-up, if one was asked for
 	var convID string
 	if c.convID != "" && c.now().Sub(c.convSince) < c.ttl {
 		convID = c.convID
@@ -322,7 +340,7 @@ func (c *Client) exchange(ctx context.Context, in request, seq uint64) (_ Answer
 	if r == nil || r.ResponseType == "" {
 		return Answer{}, "", errors.New(`home assistant: unreadable answer: no "response" object with a response_type`)
 	}
-	c.remember(seq, out.ConversationID)
+	c.remember(seq, out.ConversationID, out.ContinueConversation)
 	speech := c.fit(r.Speech.Plain.Speech)
 	if r.ResponseType == "error" {
 		return Answer{}, r.ResponseType, &ResponseError{Code: r.Data.Code, Speech: speech}
@@ -360,14 +378,19 @@ func (c *Client) fit(speech string) string {
 }
 
 // remember keeps the conversation of exchange seq unless a later exchange
-// has answered already.
-func (c *Client) remember(seq uint64, convID string) {
+// has answered already, and its request for a follow-up (cont) if no later
+// exchange has started: that one was the follow-up, or is unrelated.
+func (c *Client) remember(seq uint64, convID string, cont bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if seq < c.convSeq {
 		return
 	}
-	c.convSeq, c.convID, c.convSince = seq, convID, c.now()
+	now := c.now()
+	c.convSeq, c.convID, c.convSince = seq, convID, now
+	if cont && seq == c.started {
+		c.continueUntil.Store(now.Add(c.ttl).UnixNano())
+	}
 }
 
 // transportError says why no answer came: the caller gave up, the

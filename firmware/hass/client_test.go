@@ -449,3 +449,119 @@ func TestFitSpeech(t *testing.T) {
 		})
 	}
 }
+
+// TestContinuing: an answer with continue_conversation makes Continuing
+// true, and the next request continues its conversation; any next request
+// ends it (answered without a new question, or failed), and so does
+// staleness, so a question nobody answered does not capture later
+// presses.
+func TestContinuing(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		switch in["text"] {
+		case "turn on the light":
+			io.WriteString(w, `{"continue_conversation": true, "response": {"response_type": "query_answer",
+				"language": "en", "data": {}, "speech": {"plain": {"speech": "Which light?"}}},
+				"conversation_id": "conv-q"}`)
+		case "fail":
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, "500: Internal Server Error")
+		default:
+			io.WriteString(w, haAnswer("action_done", "", "Done", "conv-q"))
+		}
+	})
+	c := testClient(t, f, nil, options{now: clock.now})
+	ask := func(text string, wantErr bool) {
+		t.Helper()
+		if _, err := process(t, c, context.Background(), text); (err != nil) != wantErr {
+			t.Fatalf("Process(%q): error %v, want one: %v", text, err, wantErr)
+		}
+	}
+	if c.Continuing() {
+		t.Fatal("Continuing before any exchange")
+	}
+	ask("the kitchen", false)
+	if c.Continuing() {
+		t.Fatal("Continuing after an answer without continue_conversation")
+	}
+
+	ask("turn on the light", false)
+	if !c.Continuing() {
+		t.Fatal("not Continuing after continue_conversation")
+	}
+	clock.advance(time.Minute)
+	if !c.Continuing() {
+		t.Fatal("not Continuing a minute after continue_conversation")
+	}
+	ask("the kitchen", false) // the answer to "Which light?"
+	if got := f.requests()[2]["conversation_id"]; got != "conv-q" {
+		t.Errorf("the follow-up sent conversation_id %q, want conv-q", got)
+	}
+	if c.Continuing() {
+		t.Error("still Continuing after the follow-up was answered")
+	}
+
+	ask("turn on the light", false)
+	ask("fail", true)
+	if c.Continuing() {
+		t.Error("still Continuing after the follow-up failed")
+	}
+
+	ask("turn on the light", false)
+	clock.advance(DefaultConversationTTL)
+	if c.Continuing() {
+		t.Error("still Continuing once the conversation went stale")
+	}
+}
+
+// TestContinuingOnlyFromTheLatest: a continue_conversation answering an
+// exchange that a later one overtook, or that was answered while a later
+// one was on its way, does not make Continuing true: the later one was the
+// follow-up, or about something else.
+func TestContinuingOnlyFromTheLatest(t *testing.T) {
+	const question = `{"continue_conversation": true, "response": {"response_type": "query_answer",
+		"language": "en", "data": {}, "speech": {"plain": {"speech": "Which light?"}}},
+		"conversation_id": "conv-1"}`
+	arrived := map[string]chan struct{}{"first": make(chan struct{}), "second": make(chan struct{})}
+	release := map[string]chan struct{}{"first": make(chan struct{}), "second": make(chan struct{})}
+	f := newFakeHA(t, func(w http.ResponseWriter, r *http.Request, in map[string]string) {
+		text := in["text"]
+		close(arrived[text])
+		select {
+		case <-release[text]:
+		case <-r.Context().Done():
+			return
+		}
+		if text == "first" {
+			io.WriteString(w, question)
+			return
+		}
+		io.WriteString(w, haAnswer("action_done", "", "Done", "conv-1"))
+	})
+	c := testClient(t, f, nil, options{})
+	start := func(text string) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.Process(context.Background(), text)
+			done <- err
+		}()
+		recv(t, arrived[text], "the request "+text+" at Home Assistant")
+		return done
+	}
+	first := start("first")
+	second := start("second")
+	close(release["first"]) // the question comes while the second is on its way
+	if err := recv(t, first, "the first answer"); err != nil {
+		t.Fatal(err)
+	}
+	if c.Continuing() {
+		t.Error("Continuing while a later exchange is on its way")
+	}
+	close(release["second"])
+	if err := recv(t, second, "the second answer"); err != nil {
+		t.Fatal(err)
+	}
+	if c.Continuing() {
+		t.Error("Continuing after a later exchange was answered without a question")
+	}
+}

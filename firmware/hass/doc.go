@@ -9,7 +9,11 @@
 // when longer: Hark synthesises what it says in memory. While the previous
 // exchange is fresh (Config.ConversationTTL) it sends that exchange's
 // conversation_id, so a follow-up ("and the kitchen?") continues the same
-// conversation. Every call is bounded by Config.Timeout; failures come back
+// conversation. When an answer carries continue_conversation (the agent
+// asked a question), Continuing reports it until the next exchange or
+// until the conversation goes stale, so the firmware can hand the next
+// utterance, the answer, to Home Assistant before its own commands.
+// Every call is bounded by Config.Timeout; failures come back
 // as errors that say what went wrong (no answer in time, an HTTP status,
 // Home Assistant's own error response with its code, an answer that is not
 // the documented JSON), for the caller to answer "Sorry, …".
