@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -293,7 +294,10 @@ func (c *Client) dial(ctx context.Context) (net.Conn, error) {
 // events until the connection is lost (returning why) or ctx is done
 // (flushing the queue first, returning nil).
 func (c *Client) serve(ctx context.Context, conn paho.Client, lost <-chan error) error {
-	filters := map[string]byte{c.t.say: 1, c.t.utterance: 1, c.t.muteSet: 1, c.t.listen: 1, c.t.haStatus: 1}
+	filters := map[string]byte{c.t.say: 1, c.t.utterance: 1, c.t.muteSet: 1, c.t.listen: 1}
+	for _, t := range c.t.haStatus {
+		filters[t] = 1
+	}
 	d := newDeadline(ctx, ackTimeout)
 	tok := conn.SubscribeMultiple(filters, c.onMessage)
 	if !d.wait(tok.Done()) {
@@ -491,7 +495,7 @@ func (c *Client) hangUp(conn paho.Client, clean bool) {
 // onMessage handles what arrives, on Paho's goroutine.
 func (c *Client) onMessage(_ paho.Client, m paho.Message) {
 	topic := m.Topic()
-	if topic == c.t.haStatus {
+	if slices.Contains(c.t.haStatus, topic) {
 		if string(m.Payload()) == online {
 			select {
 			case c.rediscover <- struct{}{}:

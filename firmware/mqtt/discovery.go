@@ -9,9 +9,27 @@ import (
 
 // topics are a device's MQTT topics, made once from its prefix.
 type topics struct {
-	availability, state, event, transcript, command, mute string // out
-	say, utterance, muteSet, listen                       string // in
-	haStatus                                              string // Home Assistant's birth and will
+	availability, state, event, transcript, command, mute string   // out
+	say, utterance, muteSet, listen                       string   // in
+	haStatus                                              []string // Home Assistant's birth and will (see haStatusTopics)
+}
+
+// haBirthTopic is where Home Assistant announces itself (its MQTT
+// birth and last will, online and offline): its MQTT integration's
+// default, a setting of its own that changing the discovery prefix does
+// not change.
+const haBirthTopic = "homeassistant/status"
+
+// haStatusTopics are the topics on which Home Assistant coming online means
+// publishing the discovery configs again: its default birth topic, and
+// <discovery_prefix>/status, where a user who moved the discovery prefix
+// usually moves the birth topic too. Never under Hark's own prefix.
+func haStatusTopics(discoveryPrefix string) []string {
+	ts := []string{haBirthTopic}
+	if own := discoveryPrefix + "/status"; own != haBirthTopic {
+		ts = append(ts, own)
+	}
+	return ts
 }
 
 func makeTopics(prefix, discoveryPrefix string) topics {
@@ -26,7 +44,7 @@ func makeTopics(prefix, discoveryPrefix string) topics {
 		utterance:    prefix + "/utterance",
 		muteSet:      prefix + "/mute/set",
 		listen:       prefix + "/listen",
-		haStatus:     discoveryPrefix + "/status",
+		haStatus:     haStatusTopics(discoveryPrefix),
 	}
 }
 

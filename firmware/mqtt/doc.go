@@ -25,8 +25,10 @@
 // (state), a sensor (last transcript), an event entity (commands: an event
 // type for each declared command and each of Hark's own, the parameters
 // nested under the attribute params), a switch (mute) and a button (start
-// listening), all on one device. When Home Assistant announces itself on
-// <discovery_prefix>/status, they are published again. [Client.Forget]
+// listening), all on one device. When Home Assistant announces itself
+// (online on homeassistant/status, its default birth topic, or on
+// <discovery_prefix>/status; never under Hark's own prefix), they are
+// published again. [Client.Forget]
 // replaces them with empty retained payloads, which removes the device.
 //
 // # Never blocking the main loop

@@ -344,6 +344,44 @@ func TestDiscoveryPayloads(t *testing.T) {
 	}
 }
 
+// TestHomeAssistantStatusWhateverThePrefixes: Home Assistant announces a
+// restart on its birth topic, homeassistant/status unless reconfigured in
+// Home Assistant (its MQTT integration's default, not derived from the
+// discovery prefix); Hark publishes its configs again on it whatever its
+// own topic prefix and discovery prefix, and on <discovery_prefix>/status
+// too, where a custom prefix's birth topic is usually moved.
+func TestHomeAssistantStatusWhateverThePrefixes(t *testing.T) {
+	b := mqtttest.Start(t)
+	cfg := configFor(b, "hall")
+	cfg.TopicPrefix = "home/hall/voice"
+	cfg.DiscoveryPrefix = "ha"
+	const config = "ha/switch/hark_hall/mute/config"
+	w := watch(t, b, "ha/#", "home/hall/voice/#")
+	r := runClient(t, cfg)
+	w.waitFor(t, config, mqtttest.Topic(config))
+	for _, status := range []string{"homeassistant/status", "ha/status"} {
+		before := len(w.on(config))
+		b.Publish(t, status, "online", false)
+		waitUntil(t, "discovery is published again after online on "+status, func() bool {
+			return len(w.on(config)) > before
+		})
+	}
+	// Not on other topics: Hark's own prefix is not Home Assistant's.
+	before := len(w.on(config))
+	b.Publish(t, "home/hall/voice/status", "online", false)
+	b.Publish(t, "home/hall/voice/say", "marker", false)
+	if got := r.in.next(t); got != "say:marker" {
+		t.Fatalf("Inputs got %q", got)
+	}
+	r.Publish(Event{Kind: Pressed})
+	w.waitFor(t, "the event after the marker", func(m mqtttest.Message) bool {
+		return m.Topic == "home/hall/voice/event" && seqIs(1)(m)
+	})
+	if n := len(w.on(config)); n != before {
+		t.Errorf("%d configs published after online on Hark's own prefix, want none", n-before)
+	}
+}
+
 func TestForgetEmptiesDiscovery(t *testing.T) {
 	b := mqtttest.Start(t)
 	cfg := configFor(b, "attic")
