@@ -22,6 +22,7 @@ import (
 	"github.com/hark-assistant/hark/firmware/hass"
 	"github.com/hark-assistant/hark/firmware/internal/regfile"
 	"github.com/hark-assistant/hark/firmware/mqtt"
+	"github.com/hark-assistant/hark/firmware/wyoming"
 )
 
 // DefaultPaths are tried in order when no configuration file is named.
@@ -42,8 +43,9 @@ type Config struct {
 	Lists      assistant.Lists           `yaml:"lists"`
 	Debug      DebugConfig               `yaml:"debug"`
 	// The smart-home integrations, off when absent (see integrations.go).
-	MQTT          *mqtt.Config `yaml:"mqtt"`
-	HomeAssistant *hass.Config `yaml:"home_assistant"`
+	MQTT          *mqtt.Config    `yaml:"mqtt"`
+	HomeAssistant *hass.Config    `yaml:"home_assistant"`
+	Wyoming       *wyoming.Config `yaml:"wyoming"`
 }
 
 // ButtonConfig is the push-to-talk button.

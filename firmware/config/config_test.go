@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -401,4 +402,41 @@ func comments(n int) []byte {
 	b := []byte(strings.Repeat(line, n/len(line)+1))[:n]
 	b[n-1] = '\n'
 	return b
+}
+
+// TestParseWyoming: the wyoming: section is off when absent, gets its
+// defaults when present, and its problems are placed at their keys
+// (file:line: wyoming.key: problem).
+func TestParseWyoming(t *testing.T) {
+	cfg, err := Parse("hark.yaml", []byte(configWithModel(t)))
+	if err != nil || cfg.Wyoming != nil {
+		t.Fatalf("no section: %+v, %v; want it off", cfg.Wyoming, err)
+	}
+	cfg, err = Parse("hark.yaml", []byte(configWithModel(t)+"wyoming: {}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := cfg.Wyoming; w == nil || w.Listen != "tcp://0.0.0.0:10700" || w.Mode != "local-first" || w.Timeout != 15*time.Second || w.Name == "" {
+		t.Errorf("defaults not applied: %+v", cfg.Wyoming)
+	}
+	good := "wyoming:\n  listen: tcp://127.0.0.1:10700\n  name: Kitchen\n  area: Kitchen\n  mode: satellite\n  allow: [192.168.1.10, 10.0.0.0/8, \"fd00::/8\"]\n  timeout: 20s\n"
+	if cfg, err := Parse("hark.yaml", []byte(configWithModel(t)+good)); err != nil || cfg.Wyoming.Mode != "satellite" || len(cfg.Wyoming.Allow) != 3 {
+		t.Errorf("good section: %+v, %v", cfg.Wyoming, err)
+	}
+	for _, tt := range []struct{ src, key string }{
+		{"wyoming:\n  listen: http://0.0.0.0:10700\n", "wyoming.listen"},
+		{"wyoming:\n  listen: tcp://0.0.0.0\n", "wyoming.listen"},
+		{"wyoming:\n  listen: tcp://0.0.0.0:70000\n", "wyoming.listen"},
+		{"wyoming:\n  mode: always\n", "wyoming.mode"},
+		{"wyoming:\n  allow:\n    - 192.168.1.0/24\n    - 192.168.1.0/33\n", "wyoming.allow[1]"},
+		{"wyoming:\n  allow: [kitchen.local]\n", "wyoming.allow[0]"},
+		{"wyoming:\n  timeout: 10ms\n", "wyoming.timeout"},
+		{"wyoming:\n  timeout: 1h\n", "wyoming.timeout"},
+		{"wyoming:\n  port: 10700\n", "wyoming"},
+	} {
+		_, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src))
+		if err == nil || !strings.Contains(err.Error(), ": "+tt.key) || !regexp.MustCompile(`hark\.yaml:\d+: `).MatchString(err.Error()) {
+			t.Errorf("%q: err %v, want one naming %s with its line", tt.src, err, tt.key)
+		}
+	}
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/hark-assistant/hark/firmware/assistant"
 )
 
-// integrations checks the mqtt: and home_assistant: sections with their
+// integrations checks the mqtt:, home_assistant: and wyoming: sections with their
 // packages' own checks, placing each problem at its key, and applies their
 // defaults, so what `hark config check` accepts is what `hark run` uses.
 func (v *validator) integrations(c *Config) {
@@ -20,6 +20,12 @@ func (v *validator) integrations(c *Config) {
 		*c.HomeAssistant = c.HomeAssistant.WithDefaults()
 		for _, p := range c.HomeAssistant.Check() {
 			v.fail("home_assistant."+p.Key, "%s", p.Msg)
+		}
+	}
+	if c.Wyoming != nil {
+		*c.Wyoming = c.Wyoming.WithDefaults()
+		for _, p := range c.Wyoming.Validate() {
+			v.fail("wyoming."+p.Key, "%s", p.Msg)
 		}
 	}
 }
