@@ -693,7 +693,7 @@ func (a *Assistant) answer(turn int, r commands.Response) {
 	a.onEvent(Event{Kind: EventAnswer, Turn: turn, Command: r.Command, Text: r.Spoken(), Status: r.Status.String()})
 	a.updateGrammar(r.Context != nil || r.CloseContext)
 	if say := r.Spoken(); say != "" || r.Audio != nil {
-		a.handle(Input{Kind: Answered, Turn: turn, Text: say, Audio: r.Audio})
+		a.handle(Input{Kind: Answered, Turn: turn, Text: say, Audio: r.Audio, Failed: r.Status == commands.StatusError})
 	}
 }
 

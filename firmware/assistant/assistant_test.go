@@ -27,7 +27,7 @@ type fakeListener struct {
 	mu       sync.Mutex
 	send     func(Input) // the assistant's Send
 	next     []string
-	inputs   []Input // if set, what Finish reports next (its ID set), before next
+	inputs   []Input // if set, what Finish reports next (its ID set), in place of what was said
 	downs    int
 	muted    bool
 	grammars []*grammar.Grammar
@@ -71,6 +71,9 @@ func (l *fakeListener) Finish(utt int, at time.Time) {
 		in = l.inputs[0]
 		in.ID = utt
 		l.inputs = l.inputs[1:]
+		if len(l.next) > 0 {
+			l.next = l.next[1:]
+		}
 	case len(l.next) > 0:
 		in = Input{Kind: Decoded, ID: utt, Text: l.next[0]}
 		l.next = l.next[1:]
@@ -328,7 +331,14 @@ func (h *harness) said() []string {
 func (h *harness) turn(text string, want ...string) {
 	h.t.Helper()
 	h.utter(text)
-	states := h.untilRest()
+	var states []State
+	for len(states) == 0 || states[len(states)-1] != Idle && states[len(states)-1] != Muted {
+		s := h.nextState()
+		states = append(states, s)
+		if s == Failed {
+			h.clock.Advance(errorShown) // an error answer, said, is shown a while
+		}
+	}
 	if got := h.said(); !slices.Equal(got, want) {
 		h.t.Fatalf("%q: Hark said %q, want %q", text, got, want)
 	}

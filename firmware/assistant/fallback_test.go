@@ -131,3 +131,24 @@ func TestAudioAnswerIsPlayed(t *testing.T) {
 	}
 	h.expectStates(Listening)
 }
+
+// An answer that reports an error (Home Assistant went away mid-turn) is
+// said, then the LED shows the error for a while, then rests; the next
+// turn works. Before, the LED went from speaking straight to idle.
+func TestErrorAnswerIsShown(t *testing.T) {
+	fb := newAskedFallback(true)
+	fb.answer = func(Utterance) commands.Response {
+		return commands.Response{Text: "Sorry, Home Assistant went away.", Command: FallbackCommand, Status: commands.StatusError}
+	}
+	h := newHarnessWith(t, nil, Options{Fallback: fb})
+	h.listener.inputs = []Input{{Kind: Decoded, Text: "turn on the kitchen light", Recorded: []byte{1, 2}}}
+	h.utter("")
+	h.expectStates(Listening, Thinking, Speaking, Failed)
+	if got := h.said(); !slices.Equal(got, []string{"Sorry, Home Assistant went away."}) {
+		t.Errorf("said %q", got)
+	}
+	h.clock.Advance(errorShown)
+	h.expectStates(Idle)
+	fb.first = false
+	h.turn("what time is it", "It's 3:04 PM.")
+}

@@ -90,6 +90,9 @@ type Input struct {
 	Recorded []byte
 	// Audio, if set, is played instead of speaking Text (Answered).
 	Audio *commands.Audio
+	// Failed: the answer says something went wrong (Answered); once it
+	// has been said the error state is shown for a while.
+	Failed bool
 }
 
 // Source is where a press or a release came from. A person holding the
@@ -177,6 +180,8 @@ type Machine struct {
 	turn   int  // the latest utterance's turn number
 	active bool // the commands of turn are still running
 	speech int  // the latest Speak's ID
+	// failing: the answer being said reports a failure, to show once said.
+	failing bool
 	queue  []waiting
 	// dropped counts the answers dropped with the queue full.
 	dropped int
@@ -189,8 +194,9 @@ type Machine struct {
 
 // waiting is an answer waiting to be said.
 type waiting struct {
-	text  string
-	audio *commands.Audio
+	text   string
+	audio  *commands.Audio
+	failed bool
 }
 
 // Dropped is how many answers were dropped because MaxWaiting were waiting.
@@ -247,7 +253,7 @@ func (m *Machine) Handle(e Input) []Effect {
 			m.dropped++
 			return []Effect{{Kind: DropAnswer, Text: e.Text}}
 		}
-		m.queue = append(m.queue, waiting{e.Text, e.Audio})
+		m.queue = append(m.queue, waiting{e.Text, e.Audio, e.Failed})
 		switch m.state {
 		case Listening, Speaking:
 			return nil // said after
@@ -256,6 +262,14 @@ func (m *Machine) Handle(e Input) []Effect {
 	case Spoken:
 		if m.state != Speaking || e.ID != m.speech {
 			return nil
+		}
+		if m.failing {
+			// Said "Sorry, …": now show the error for a while; what
+			// waits is said after it.
+			m.failing = false
+			m.state = Failed
+			m.failures++
+			return []Effect{{Kind: ClearErrorLater, ID: m.failures}}
 		}
 		return m.settle(nil)
 	case TurnDone:
@@ -395,6 +409,7 @@ func (m *Machine) settle(fx []Effect) []Effect {
 		m.speech++
 		next := m.queue[0]
 		m.queue = m.queue[1:]
+		m.failing = next.failed
 		return append(fx, Effect{Kind: Speak, Text: next.text, Audio: next.audio, ID: m.speech})
 	case m.active:
 		m.state = Thinking
