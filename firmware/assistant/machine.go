@@ -182,7 +182,7 @@ type Machine struct {
 	speech int  // the latest Speak's ID
 	// failing: the answer being said reports a failure, to show once said.
 	failing bool
-	queue  []waiting
+	queue   []waiting
 	// dropped counts the answers dropped with the queue full.
 	dropped int
 	// micLost: the microphone is gone; presses are refused until it is back.
