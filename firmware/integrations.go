@@ -6,20 +6,24 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/config"
 	"github.com/hark-assistant/hark/firmware/hass"
 	"github.com/hark-assistant/hark/firmware/mqtt"
+	"github.com/hark-assistant/hark/firmware/wyoming"
 )
 
 // integrations are the smart-home bridges configured: each is nil when its
 // section is absent.
 type integrations struct {
-	mqtt   *mqtt.Client
-	inputs chan func(*assistant.Assistant) // MQTT's inputs, handed to the assistant in order
-	hass   *hass.Client
-	log    *slog.Logger
+	mqtt    *mqtt.Client
+	inputs  chan func(*assistant.Assistant) // MQTT's inputs, handed to the assistant in order
+	hass    *hass.Client
+	wyoming *wyoming.Satellite
+	log     *slog.Logger
 }
 
 // openIntegrations builds the configured bridges; they start in Run's group.
@@ -31,7 +35,7 @@ func openIntegrations(cfg *config.Config, version string, log *slog.Logger) (*in
 		for _, c := range cfg.Commands {
 			mc.Commands = append(mc.Commands, c.Name)
 		}
-		client, err := mqtt.New(mc, mqttInputs{in: in.inputs, log: log, dropped: new(atomic.Int64)}, log)
+		client, err := mqtt.New(mc, in.inbox(), log)
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +48,22 @@ func openIntegrations(cfg *config.Config, version string, log *slog.Logger) (*in
 		}
 		in.hass = client
 	}
+	if cfg.Wyoming != nil {
+		wc := *cfg.Wyoming
+		wc.Version = version
+		sat, err := wyoming.New(wc, wyomingInputs{inbox: in.inbox(), mqtt: in.mqtt, log: log}, log)
+		if err != nil {
+			return nil, err
+		}
+		in.wyoming = sat
+	}
 	return in, nil
+}
+
+// inbox hands inputs from the bridges' goroutines to the assistant, in
+// order, through run.
+func (in *integrations) inbox() mqttInputs {
+	return mqttInputs{in: in.inputs, log: in.log, dropped: new(atomic.Int64)}
 }
 
 // options adds the bridges to the assistant's options: events out to MQTT,
@@ -62,8 +81,12 @@ func (in *integrations) options(opts assistant.Options) assistant.Options {
 	if in.mqtt != nil {
 		opts.Publisher = mqttPublisher{in.mqtt}
 	}
-	if in.hass != nil {
-		opts.Fallback = assistant.FallbackFunc(in.converse)
+	if in.hass != nil || in.wyoming != nil {
+		fb := homeAssistant{sat: in.wyoming, log: in.log}
+		if in.hass != nil {
+			fb.conv = assistant.FallbackFunc(in.converse)
+		}
+		opts.Fallback = fb
 	}
 	return opts
 }
@@ -113,25 +136,33 @@ func (in *integrations) converse(ctx context.Context, u assistant.Utterance) com
 	return commands.Response{Text: ans.Speech, Command: assistant.FallbackCommand, Status: commands.StatusSuccess}
 }
 
-// run runs the bridges until ctx is done: the MQTT client, and the
-// hand-over of its inputs to the assistant.
+// run runs the bridges until ctx is done: the MQTT client, the Wyoming
+// satellite, and the hand-over of their inputs to the assistant.
 func (in *integrations) run(ctx context.Context, a *assistant.Assistant) error {
 	if in.hass != nil {
 		defer in.hass.CloseIdleConnections()
 	}
-	if in.mqtt == nil {
+	if in.mqtt == nil && in.wyoming == nil {
 		return nil
 	}
-	done := make(chan error, 1)
-	go func() { done <- in.mqtt.Run(ctx) }()
-	for {
-		select {
-		case input := <-in.inputs:
-			input(a)
-		case err := <-done:
-			return err
-		}
+	g, ctx := errgroup.WithContext(ctx)
+	if in.mqtt != nil {
+		g.Go(func() error { return in.mqtt.Run(ctx) })
 	}
+	if in.wyoming != nil {
+		g.Go(func() error { return in.wyoming.Run(ctx) })
+	}
+	g.Go(func() error {
+		for {
+			select {
+			case input := <-in.inputs:
+				input(a)
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	})
+	return g.Wait()
 }
 
 // mqttInputs hands what arrives over MQTT to the assistant, in order,
