@@ -133,14 +133,26 @@ func OpenLight(c config.LEDConfig, opts LightOptions) (led.Light, func() error, 
 // speech and the button.
 func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger) error {
 	forward := d.mic.report
-	if opts.WAV != "" {
+	var micWAV *wavMic
+	switch {
+	case opts.WAV != "":
 		d.script = newScriptedRun()
 		d.src = d.script.mic
 		forward = func(e audio.Event) {
 			d.script.listening(e)
 			d.mic.report(e)
 		}
-	} else {
+	case opts.MicWAV != "":
+		m, err := openWAVMic(opts.MicWAV, log)
+		if err != nil {
+			return err
+		}
+		micWAV, d.src = m, m
+		forward = func(e audio.Event) {
+			m.listening(e)
+			d.mic.report(e)
+		}
+	default:
 		capture, err := OpenMic(cfg.Audio, log, forward)
 		if err != nil {
 			return err
@@ -148,7 +160,7 @@ func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger
 		d.onClose(capture.Close)
 		d.src = capture
 	}
-	d.ptt = audio.NewPTT(d.src, d.rec, pttConfig(cfg.Audio, log, forward))
+	d.ptt = audio.NewPTT(d.src, d.rec, runPTTConfig(cfg, log, forward))
 
 	if err := d.openSpeech(cfg.Speech, log); err != nil {
 		return err
@@ -160,6 +172,10 @@ func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger
 	case opts.Sim:
 		d.pin = sim.NewKeys(opts.Keyboard)
 		fmt.Fprintln(opts.Terminal, "press Enter to start talking, Enter again to stop; Ctrl-C quits")
+		if micWAV != nil {
+			fmt.Fprintf(opts.Terminal, "instead of the microphone each press hears %s (%.1f s) from its start: hold it that long\n",
+				micWAV.file, micWAV.length().Seconds())
+		}
 	default:
 		pin, err := pins.Open(cfg.Button.Pin)
 		if err != nil {
@@ -326,6 +342,15 @@ func pttConfig(c config.AudioConfig, log *slog.Logger, onEvent func(audio.Event)
 		tail = -1
 	}
 	return audio.PTTConfig{PreRoll: preRoll, MaxUtterance: c.MaxUtterance, Tail: tail, Logger: log, OnEvent: onEvent}
+}
+
+// runPTTConfig is push-to-talk as Run sets it up: as configured, keeping
+// each utterance's audio for Home Assistant's pipeline when the
+// configuration has a wyoming: section.
+func runPTTConfig(cfg *config.Config, log *slog.Logger, onEvent func(audio.Event)) audio.PTTConfig {
+	pc := pttConfig(cfg.Audio, log, onEvent)
+	pc.KeepAudio = cfg.Wyoming != nil
+	return pc
 }
 
 // ledIndicator shows states and the watchdog's alert on the LED driver.

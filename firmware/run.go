@@ -27,6 +27,9 @@ type RunOptions struct {
 	// WAV, if set, replaces the microphone and the button: Hark presses
 	// once over this file, answers, and returns.
 	WAV string
+	// MicWAV, if set, replaces the microphone only: each press hears this
+	// WAV file from its start, then silence, paced like a microphone.
+	MicWAV string
 	// Commands are the caller's own, matched before the configuration's
 	// and the built-ins (which they override by name).
 	Commands []commands.Command

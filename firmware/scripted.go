@@ -3,6 +3,9 @@ package firmware
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -222,3 +225,156 @@ func (s *Scripted) Stop() error {
 	}
 	return err
 }
+
+// wavMic is the microphone of `hark run --mic-wav FILE`: each utterance
+// hears the file from its start, then silence, and between utterances there
+// is silence, all paced like a microphone's capture and stamped with when
+// it was "captured" (a TimedSource), so push-to-talk treats it as it does a
+// microphone: a release while the file still plays cuts it there (with
+// push-to-talk's tail), a release after it waits only for the audio up to
+// the edge.
+type wavMic struct {
+	file  string
+	pcm   []byte // 16 kHz mono S16LE
+	log   *slog.Logger
+	start chan struct{} // capacity 1: an utterance has begun
+
+	lastUtt int // the utterance the file last started for; push-to-talk's goroutine
+
+	// Owned by the reading goroutine.
+	pos      int       // the next byte of pcm to play; len(pcm): silence
+	captured time.Time // when the last sample handed out was "captured"
+}
+
+var _ audio.TimedSource = (*wavMic)(nil)
+
+// wavMic hands out silence in silenceChunk pieces (few wake-ups while the
+// button is up; a press cuts one short) and the file in fileChunk pieces, a
+// capture device's period.
+const (
+	silenceChunk   = 100 * time.Millisecond
+	fileChunk      = 10 * time.Millisecond
+	maxBehind      = time.Second
+	bytesPerSecond = 2 * pipeline.SampleRate
+)
+
+func bytesFor(d time.Duration) int {
+	return int(int64(d)*bytesPerSecond/int64(time.Second)) &^ 1
+}
+
+func durationOf(n int) time.Duration {
+	return time.Duration(int64(n) * int64(time.Second) / bytesPerSecond)
+}
+
+// openWAVMic reads the WAV file at path, converted to Hark's format (see
+// audio.ReadWAV); its errors name the file and the problem.
+func openWAVMic(path string, log *slog.Logger) (*wavMic, error) {
+	pcm, err := audio.ReadWAV(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(pcm) < 2 {
+		return nil, &audio.WAVError{File: path, Problem: "holds no audio"}
+	}
+	return &wavMic{file: path, pcm: pcm[:len(pcm)&^1], log: log, start: make(chan struct{}, 1), lastUtt: -1, pos: len(pcm)}, nil
+}
+
+// length is how long the file plays.
+func (m *wavMic) length() time.Duration { return durationOf(len(m.pcm)) }
+
+// listening takes push-to-talk's events, on its goroutine, never blocking:
+// an utterance that has begun hears the file from its start. (Listening
+// again while listening goes on with the same audio.)
+func (m *wavMic) listening(e audio.Event) {
+	if e.Kind != audio.Listening || e.Utterance == m.lastUtt {
+		return
+	}
+	m.lastUtt = e.Utterance
+	select {
+	case m.start <- struct{}{}:
+	default: // already signalled: the reader restarts the file once
+	}
+}
+
+// Read implements audio.Source: the file or silence, each piece handed out
+// once it would have been captured.
+func (m *wavMic) Read(ctx context.Context, p []byte) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if m.captured.IsZero() {
+		m.captured = time.Now()
+	}
+	n := len(p) &^ 1
+	if n == 0 {
+		return 0, io.ErrShortBuffer
+	}
+	select {
+	case <-m.start:
+		m.begin()
+	default:
+	}
+	if m.pos < len(m.pcm) {
+		n = min(n, bytesFor(fileChunk), len(m.pcm)-m.pos)
+		if err := m.waitFor(ctx, n, nil); err != nil {
+			return 0, err
+		}
+		copy(p, m.pcm[m.pos:m.pos+n])
+		m.pos += n
+		m.captured = m.captured.Add(durationOf(n))
+		if m.pos == len(m.pcm) {
+			m.log.Info("mic-wav: played", "file", m.file)
+		}
+		return n, nil
+	}
+	if behind := time.Since(m.captured); behind > maxBehind {
+		// Not read for a while (a suspended machine): the silence that
+		// was never read is dropped, as a device's overrun would.
+		m.captured = m.captured.Add(behind - silenceChunk)
+	}
+	n = min(n, bytesFor(silenceChunk))
+	if err := m.waitFor(ctx, n, m.start); err != nil {
+		if err != errPressed {
+			return 0, err
+		}
+		// A press: the silence captured up to now, then the file.
+		m.begin()
+		if n = min(n, bytesFor(time.Since(m.captured))); n <= 0 {
+			return m.Read(ctx, p)
+		}
+	}
+	clear(p[:n])
+	m.captured = m.captured.Add(durationOf(n))
+	return n, nil
+}
+
+// errPressed is waitFor's word for an utterance that began meanwhile.
+var errPressed = errors.New("pressed")
+
+// waitFor waits until n more bytes would have been captured, or ctx is
+// done, or (with pressed) an utterance begins.
+func (m *wavMic) waitFor(ctx context.Context, n int, pressed <-chan struct{}) error {
+	wait := time.Until(m.captured.Add(durationOf(n)))
+	if wait <= 0 {
+		return nil // behind, as a device's buffer would be: catch up
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-pressed:
+		return errPressed
+	}
+}
+
+// begin plays the file from its start.
+func (m *wavMic) begin() {
+	m.pos = 0
+	m.log.Info("mic-wav: playing", "file", m.file, "seconds", m.length().Seconds())
+}
+
+// Captured implements audio.TimedSource.
+func (m *wavMic) Captured() time.Time { return m.captured }
