@@ -43,7 +43,7 @@ func subcommands() map[string]subcommand {
 		"transcribe": {"decode a WAV file to text, as JSON", runTranscribe},
 		"demo":       {"scripted demo: simulated presses over spoken WAVs, no Pi needed", runDemo},
 		"selftest":   {"check LED, audio, model, button and watchdog: selftest [--sim] [--config FILE]", runSelfTest},
-		"run":        {"run the assistant: run [--config FILE] [--sim] [--wav FILE]", runRun},
+		"run":        {"run the assistant: run [--config FILE] [--sim] [--wav FILE | --mic-wav FILE]", runRun},
 	}
 }
 

@@ -41,6 +41,9 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{[]string{"run", "--config", bad}, exitConfig, "bad.yaml:4: led.backend: \"neon\" is not one of gpio, apa102, terminal"},
 		{[]string{"run", "--config", good, "--wav", garbage}, exitUsage, "WAV file " + garbage + ": truncated"},
 		{[]string{"run", "--config", good, "--wav", filepath.Join(dir, "absent.wav")}, exitUsage, "absent.wav: no such file"},
+		{[]string{"run", "--config", good, "--mic-wav", garbage}, exitUsage, "hark: --mic-wav: WAV file " + garbage + ": truncated"},
+		{[]string{"run", "--sim", "--config", good, "--mic-wav", filepath.Join(dir, "absent.wav")}, exitUsage, "absent.wav: no such file"},
+		{[]string{"run", "--config", good, "--wav", garbage, "--mic-wav", garbage}, exitUsage, "--wav and --mic-wav do not go together"},
 		{[]string{"run", "--config", filepath.Join(dir, "absent.yaml")}, exitConfig, "no such file"},
 		{[]string{"run", "--config", good}, exitConfig, dir}, // a model directory without a model
 		{[]string{"run", "--frobnicate"}, exitUsage, "flag provided but not defined"},
