@@ -84,7 +84,7 @@ func (in *integrations) options(opts assistant.Options) assistant.Options {
 	if in.hass != nil || in.wyoming != nil {
 		fb := homeAssistant{sat: in.wyoming, log: in.log}
 		if in.hass != nil {
-			fb.conv = assistant.FallbackFunc(in.converse)
+			fb.conv = conversation{in}
 		}
 		opts.Fallback = fb
 	}
@@ -111,6 +111,18 @@ func mqttEvent(e assistant.Event) mqtt.Event {
 		HeldMS:  e.Held.Milliseconds(),
 	}
 }
+
+// conversation is Home Assistant's conversation agent as a fallback: it
+// goes first while Home Assistant asked for a follow-up
+// (continue_conversation), so the answer to its question is not taken by
+// one of Hark's commands.
+type conversation struct{ in *integrations }
+
+func (c conversation) Answer(ctx context.Context, u assistant.Utterance) commands.Response {
+	return c.in.converse(ctx, u)
+}
+
+func (c conversation) First() bool { return c.in.hass.Continuing() }
 
 // converse asks Home Assistant's conversation agent; its failures are
 // answered, with an error status, never left silent.
