@@ -190,6 +190,11 @@ func readLine(r *bufio.Reader, max int) ([]byte, error) {
 		case err == nil:
 			return line, nil
 		case errors.Is(err, bufio.ErrBufferFull):
+			if len(line) >= max {
+				// No newline in max bytes: refuse now rather than wait
+				// for more from a peer that may send no more.
+				return nil, framing("header line longer than %d bytes", max)
+			}
 			continue
 		case errors.Is(err, io.EOF) && len(line) > 0:
 			return nil, io.ErrUnexpectedEOF
