@@ -134,10 +134,20 @@ func (s *Satellite) Serve(ctx context.Context, l net.Listener) error {
 	for {
 		nc, aerr := l.Accept()
 		if aerr != nil {
-			if ctx.Err() == nil {
-				err = fmt.Errorf("wyoming: %w", aerr)
+			if ctx.Err() != nil {
+				break
 			}
-			break
+			if errors.Is(aerr, net.ErrClosed) {
+				err = fmt.Errorf("wyoming: %w", aerr)
+				break
+			}
+			// Out of file descriptors and the like: wait, not spin.
+			s.log.Warn("wyoming: accept failed", "err", aerr)
+			select {
+			case <-ctx.Done():
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
 		}
 		s.accept(nc, &wg)
 	}
