@@ -212,11 +212,11 @@ func (d *devices) openSpeech(c config.SpeechConfig, log *slog.Logger) error {
 		player = device
 	}
 	player = speech.WithVolume(player, c.Volume)
-	speaker, err := speech.New(speech.Config{Voice: c.Voice, Rate: c.Rate, Player: player, Logger: log})
+	sp, err := speech.New(speech.Config{Voice: c.Voice, Rate: c.Rate, Player: player, Logger: log})
 	if err != nil {
 		return d.noSpeech(log, err)
 	}
-	d.speaker, d.speechState = speaker, "espeak-ng"
+	d.speaker, d.speechState = speaker{sp}, "espeak-ng"
 	return nil
 }
 
