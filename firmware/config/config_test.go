@@ -213,6 +213,19 @@ func TestExampleConfig(t *testing.T) {
 	if _, err := Parse("hark.yaml", []byte(src)); err != nil {
 		t.Fatal(err)
 	}
+	// Its commented wyoming: section, uncommented, is valid as shown.
+	var section []string
+	for _, l := range strings.Split(src, "\n") {
+		if strings.HasPrefix(l, "#wyoming:") || len(section) > 0 && strings.HasPrefix(l, "#  ") {
+			section = append(section, l[1:])
+		} else if len(section) > 0 {
+			break
+		}
+	}
+	cfg, err := Parse("hark.yaml", []byte(configWithModel(t)+strings.Join(section, "\n")))
+	if err != nil || cfg.Wyoming == nil || cfg.Wyoming.Mode != "local-first" || len(cfg.Wyoming.Allow) != 1 {
+		t.Errorf("the example's wyoming: section %q: %+v, %v", section, cfg, err)
+	}
 }
 
 func FuzzParseConfig(f *testing.F) {
