@@ -63,6 +63,8 @@ type Satellite struct {
 	turns   chan struct{} // holds one token per turn in progress: one at a time
 	ready   atomic.Bool   // a connection is current and running
 	version string
+	// relisten is how long Run waits to try listening again.
+	relisten time.Duration
 
 	mu     sync.Mutex // guards the fields below; never held across I/O
 	cur    *conn
@@ -85,7 +87,7 @@ func New(cfg Config, in Inputs, log *slog.Logger) (*Satellite, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	addr, _ := listenAddr(cfg.Listen)
-	s := &Satellite{cfg: cfg, in: in, log: log, addr: addr, turns: make(chan struct{}, 1), timers: map[string]string{}}
+	s := &Satellite{cfg: cfg, in: in, log: log, addr: addr, turns: make(chan struct{}, 1), timers: map[string]string{}, relisten: 10 * time.Second}
 	for _, a := range cfg.Allow {
 		p, _ := parseAllow(a)
 		s.allow = append(s.allow, p)
@@ -110,15 +112,26 @@ func problems(ps []Problem) []error {
 
 // Run listens on cfg.Listen and serves Home Assistant until ctx is
 // cancelled; it returns once every connection it accepted is closed and
-// its goroutines have returned.
+// its goroutines have returned. While it cannot listen (the port is taken)
+// it says so once and tries again every relisten: Hark answers on its own
+// meanwhile, rather than exiting and being restarted again and again.
 func (s *Satellite) Run(ctx context.Context) error {
 	lc := net.ListenConfig{KeepAlive: keepAlive}
-	l, err := lc.Listen(ctx, "tcp", s.addr)
-	if err != nil {
-		return fmt.Errorf("wyoming: %w", err)
+	for failed := false; ; failed = true {
+		l, err := lc.Listen(ctx, "tcp", s.addr)
+		if err == nil {
+			s.log.Info("wyoming satellite listening", "addr", l.Addr().String(), "name", s.cfg.Name, "mode", s.cfg.Mode)
+			return s.Serve(ctx, l)
+		}
+		if !failed {
+			s.log.Error("wyoming: cannot listen: Hark answers on its own until it can", "addr", s.addr, "err", err, "retry", s.relisten)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(s.relisten):
+		}
 	}
-	s.log.Info("wyoming satellite listening", "addr", l.Addr().String(), "name", s.cfg.Name, "mode", s.cfg.Mode)
-	return s.Serve(ctx, l)
 }
 
 // Serve is Run on a listener of the caller's; it closes l.
