@@ -371,6 +371,7 @@ func TestScenarios(t *testing.T) {
 	t.Run("8_pins", scenarioPins)
 	t.Run("3_latency", scenarioLatency)
 	t.Run("10_loopback_card_tests", scenarioLoopbackTests)
+	t.Run("11_wyoming_satellite", scenarioWyoming)
 }
 
 // 10. The audio package's tests that need a real sound card (build tag
