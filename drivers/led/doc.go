@@ -6,7 +6,9 @@
 // short flash code) and plays it on its own goroutine with timers, never on
 // the caller's: the assistant's main loop may be the thing that is stuck.
 // SetBlocked is the watchdog's alert: while on, its look overrides every
-// state, and when it ends the current state's look returns.
+// state, and when it ends the current state's look returns. SetTimer is a
+// weaker overlay: while a timer runs, Idle shows the Timer look instead of
+// off; no other state changes, and the blocked alert still wins.
 //
 // # Default looks
 //
@@ -24,6 +26,9 @@
 //	error      3 red flashes (150 ms on/off), 1.15 s     3 short flashes, pause
 //	           dark, repeated
 //	muted      purple blink, 100 ms every 2 s            short blip every 2 s
+//	timer      2 teal (dim cyan) flashes of 100 ms       double blip every 3 s
+//	           every 3 s: idle's look while a timer
+//	           runs (SetTimer)
 //	blocked    white blink at 5 Hz (100 ms on/off),      fast even blink
 //	           over any state until the loop recovers
 //

@@ -41,7 +41,7 @@ func Example() {
 }
 
 func ExampleDefaultLook() {
-	for s := led.Idle; s <= led.Muted; s++ {
+	for s := led.Idle; s <= led.Timer; s++ {
 		fmt.Printf("%-9s %s\n", s, led.DefaultLook(s))
 	}
 	fmt.Printf("%-9s %s\n", "blocked", led.DefaultBlocked())
@@ -52,5 +52,6 @@ func ExampleDefaultLook() {
 	// speaking  green pulse, 2s
 	// error     3 red flashes of 150ms, then 1.15s dark
 	// muted     purple blink, 2s at 5%
+	// timer     2 teal flashes of 100ms, then 2.7s dark
 	// blocked   white blink, 200ms at 50%
 }

@@ -38,6 +38,10 @@ const (
 	Speaking
 	Error
 	Muted
+	// Timer is not a state of the assistant but a variant of Idle: the
+	// look of Idle while SetTimer is on. It is a key of Config.Looks and
+	// an argument of DefaultLook; Set ignores it.
+	Timer
 	numStates
 )
 
@@ -55,6 +59,8 @@ func (s State) String() string {
 		return "error"
 	case Muted:
 		return "muted"
+	case Timer:
+		return "timer"
 	}
 	return fmt.Sprintf("State(%d)", uint8(s))
 }
@@ -76,6 +82,8 @@ func DefaultLook(s State) Pattern {
 		return Code(Red, 3, 150*time.Millisecond, time.Second)
 	case Muted:
 		return Blink(Purple, 2*time.Second, 0.05)
+	case Timer:
+		return Code(Teal, 2, 100*time.Millisecond, 2600*time.Millisecond)
 	}
 	return Off()
 }
@@ -87,7 +95,8 @@ func DefaultBlocked() Pattern { return Blink(White, 200*time.Millisecond, 0.5) }
 // Config sets the looks and the clock of a Driver. The zero value uses the
 // defaults.
 type Config struct {
-	// Looks overrides the pattern of some states; the others use DefaultLook.
+	// Looks overrides the pattern of some states, and of Timer (idle while
+	// a timer runs); the others use DefaultLook.
 	Looks map[State]Pattern
 	// Blocked overrides DefaultBlocked.
 	Blocked Pattern
@@ -98,9 +107,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Driver shows the assistant's state on a Light. Set and SetBlocked may be
-// called from any goroutine and return at once; Run plays the patterns on its
-// own goroutine, so a stuck caller cannot freeze the light.
+// Driver shows the assistant's state on a Light. Set, SetBlocked and
+// SetTimer may be called from any goroutine and return at once; Run plays
+// the patterns on its own goroutine, so a stuck caller cannot freeze the
+// light.
 type Driver struct {
 	light   Light
 	looks   [numStates]Pattern
@@ -111,6 +121,7 @@ type Driver struct {
 	mu        sync.Mutex
 	state     State
 	isBlocked bool
+	timerOn   bool
 
 	wake    chan struct{}
 	started atomic.Bool
@@ -144,9 +155,10 @@ func New(light Light, cfg Config) *Driver {
 }
 
 // Set changes the assistant state. While blocked, the new state is remembered
-// and shown when the block ends. States outside Idle…Muted are ignored.
+// and shown when the block ends. States outside Idle…Muted, Timer among
+// them, are ignored.
 func (d *Driver) Set(s State) {
-	if s >= numStates {
+	if s > Muted {
 		return
 	}
 	d.mu.Lock()
@@ -165,6 +177,17 @@ func (d *Driver) SetBlocked(on bool) {
 	d.poke()
 }
 
+// SetTimer says whether a timer is running (a Home Assistant timer for this
+// device). While on, Idle shows the Timer look instead of its own; every
+// other state, and the blocked alert, shows as before, and the timer look
+// returns when the assistant is idle again.
+func (d *Driver) SetTimer(on bool) {
+	d.mu.Lock()
+	d.timerOn = on
+	d.mu.Unlock()
+	d.poke()
+}
+
 func (d *Driver) poke() {
 	select {
 	case d.wake <- struct{}{}:
@@ -178,6 +201,9 @@ func (d *Driver) look() (string, Pattern) {
 	defer d.mu.Unlock()
 	if d.isBlocked {
 		return blockedName, d.blocked
+	}
+	if d.state == Idle && d.timerOn {
+		return Timer.String(), d.looks[Timer]
 	}
 	return d.state.String(), d.looks[d.state]
 }

@@ -188,6 +188,8 @@ func TestStateMachine(t *testing.T) {
 	}
 	set := func(s led.State) func(*rig) { return func(r *rig) { r.d.Set(s) } }
 	blocked := func(on bool) func(*rig) { return func(r *rig) { r.d.SetBlocked(on) } }
+	timer := func(on bool) func(*rig) { return func(r *rig) { r.d.SetTimer(on) } }
+	const timerLook = "timer: 2 teal flashes of 100ms, then 2.7s dark"
 	advance := func(dt time.Duration) func(*rig) { return func(r *rig) { r.clock.Advance(dt) } }
 	tests := []struct {
 		name string
@@ -215,6 +217,46 @@ func TestStateMachine(t *testing.T) {
 			{set(led.Muted), nil},
 			{advance(100 * time.Millisecond), []string{"+100ms black"}},
 			{blocked(false), []string{"muted: purple blink, 2s at 5%", "+100ms purple"}},
+		}},
+		{"a running timer changes the idle look only", []op{
+			{timer(true), []string{timerLook, "+0s teal"}},
+			{advance(100 * time.Millisecond), []string{"+100ms black"}},
+			{advance(100 * time.Millisecond), []string{"+200ms teal"}},
+			{advance(100 * time.Millisecond), []string{"+300ms black"}},
+			{advance(2700 * time.Millisecond), []string{"+3s teal"}},
+			{set(led.Listening), []string{"listening: solid blue", "+3s blue"}},
+			{set(led.Thinking), []string{"thinking: amber pulse, 1s", "+3s black"}},
+			{set(led.Speaking), []string{"speaking: green pulse, 2s", "+3s black"}},
+			{set(led.Error), []string{"error: 3 red flashes of 150ms, then 1.15s dark", "+3s red"}},
+			{set(led.Muted), []string{"muted: purple blink, 2s at 5%", "+3s purple"}},
+			{set(led.Idle), []string{timerLook, "+3s teal"}},
+			{timer(false), []string{"idle: off", "+3s black"}},
+		}},
+		{"a timer that ends while not idle leaves no trace", []op{
+			{set(led.Speaking), []string{"speaking: green pulse, 2s", "+0s black"}},
+			{timer(true), nil},
+			{timer(false), nil},
+			{set(led.Idle), []string{"idle: off", "+0s black"}},
+		}},
+		{"blocked wins over the timer look", []op{
+			{timer(true), []string{timerLook, "+0s teal"}},
+			{blocked(true), []string{"blocked: white blink, 200ms at 50%", "+0s white"}},
+			{timer(false), nil},
+			{timer(true), nil},
+			{advance(100 * time.Millisecond), []string{"+100ms black"}},
+			{blocked(false), []string{timerLook, "+100ms teal"}},
+			{blocked(true), []string{"blocked: white blink, 200ms at 50%", "+100ms white"}},
+			{timer(false), nil},
+			{blocked(false), []string{"idle: off", "+100ms black"}},
+		}},
+		{"repeated timer changes and the Timer state change nothing", []op{
+			{timer(false), nil},
+			{set(led.Timer), nil},
+			{timer(true), []string{timerLook, "+0s teal"}},
+			{timer(true), nil},
+			{set(led.Timer), nil},
+			{set(led.Idle), nil},
+			{advance(100 * time.Millisecond), []string{"+100ms black"}},
 		}},
 		{"repeated and unknown states change nothing", []op{
 			{set(led.Error), []string{"error: 3 red flashes of 150ms, then 1.15s dark", "+0s red"}},
@@ -260,6 +302,38 @@ func TestConfigOverridesLooks(t *testing.T) {
 	r.d.SetBlocked(true)
 	if got := r.look("blocked"); got != led.Solid(led.Red) {
 		t.Errorf("blocked look %s, want the configured solid red", got)
+	}
+
+	green := led.Blink(led.Green, time.Second, 0.1)
+	r = start(t, nil, led.Config{Looks: map[led.State]led.Pattern{led.Timer: green}})
+	r.d.SetTimer(true)
+	if got := r.look("timer"); got != green {
+		t.Errorf("timer look %s, want the configured %s", got, green)
+	}
+}
+
+// TestTimerLookOnAPlainLED: the timer look's dim colour still lights a
+// GPIO LED that cannot dim: a double blip every 3 s.
+func TestTimerLookOnAPlainLED(t *testing.T) {
+	r := start(t, &gpiotest.Pin{N: "GPIO25", Num: 25}, led.Config{})
+	r.d.SetTimer(true)
+	if got := r.next(); !strings.HasPrefix(got, "timer: ") {
+		t.Fatalf("got %q, want the timer look", got)
+	}
+	want := []string{
+		"+0s teal pin High", "+100ms black pin Low", "+200ms teal pin High", "+300ms black pin Low",
+		"+3s teal pin High", "+3.1s black pin Low",
+	}
+	var at time.Duration
+	for i, w := range want {
+		if got := r.next(); got != w {
+			t.Fatalf("change %d: got %q, want %q", i, got, w)
+		}
+		if i+1 < len(want) {
+			next := parseAt(t, want[i+1])
+			r.clock.Advance(next - at)
+			at = next
+		}
 	}
 }
 

@@ -19,11 +19,14 @@ var (
 	Blue   = Color{0, 0, 255}
 	Amber  = Color{255, 160, 0}
 	Purple = Color{160, 0, 255}
+	// Teal is a half-bright cyan: dim on an RGB light, yet at the
+	// brightness from which a GPIO LED without dimming turns on.
+	Teal = Color{0, 128, 128}
 )
 
 var colorNames = map[Color]string{
 	Black: "black", White: "white", Red: "red", Green: "green",
-	Blue: "blue", Amber: "amber", Purple: "purple",
+	Blue: "blue", Amber: "amber", Purple: "purple", Teal: "teal",
 }
 
 func (c Color) String() string {

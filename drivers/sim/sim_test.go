@@ -136,6 +136,8 @@ func TestLEDPlainPrintsOneLinePerState(t *testing.T) {
 		{func() { d.Set(led.Error) }, "LED: error (3 red flashes of 150ms, then 1.15s dark)\n"},
 		{func() { d.Set(led.Muted) }, "LED: muted (purple blink, 2s at 5%)\n"},
 		{func() { d.Set(led.Speaking) }, "LED: speaking (green pulse, 2s)\n"},
+		{func() { d.SetTimer(true); d.Set(led.Idle) }, "LED: timer (2 teal flashes of 100ms, then 2.7s dark)\n"},
+		{func() { d.SetTimer(false) }, "LED: idle (off)\n"},
 	}
 	for i, s := range steps {
 		s.do()
