@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/drivers/led"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/mqtt"
 	"github.com/hark-assistant/hark/firmware/wyoming"
@@ -46,14 +47,24 @@ func (h homeAssistant) Answer(ctx context.Context, u assistant.Utterance) comman
 
 // wyomingInputs hands what Home Assistant sends outside the assistant's
 // own turn to Hark: a timer's end to the assistant (in order, through
-// integrations.run), what its speech-to-text heard to the log and MQTT.
+// integrations.run), whether timers run to the LED, what its
+// speech-to-text heard to the log and MQTT.
 type wyomingInputs struct {
 	inbox mqttInputs
 	mqtt  *mqtt.Client // nil: no mqtt: section
+	led   *led.Driver  // nil: none (tests)
 	log   *slog.Logger
 }
 
 func (w wyomingInputs) Announce(text string) { w.inbox.Say(text) }
+
+// Timers shows on the LED whether a timer runs: its timer look while the
+// assistant is idle. SetTimer does not block.
+func (w wyomingInputs) Timers(running int) {
+	if w.led != nil {
+		w.led.SetTimer(running > 0)
+	}
+}
 
 func (w wyomingInputs) Transcript(text string) {
 	w.log.Info("home assistant heard", "text", text)

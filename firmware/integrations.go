@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/drivers/led"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/config"
 	"github.com/hark-assistant/hark/firmware/hass"
@@ -27,7 +28,8 @@ type integrations struct {
 }
 
 // openIntegrations builds the configured bridges; they start in Run's group.
-func openIntegrations(cfg *config.Config, version string, log *slog.Logger) (*integrations, error) {
+// light (nil: none) shows whether Home Assistant's timers run.
+func openIntegrations(cfg *config.Config, version string, light *led.Driver, log *slog.Logger) (*integrations, error) {
 	in := &integrations{inputs: make(chan func(*assistant.Assistant), 64), log: log}
 	if cfg.MQTT != nil {
 		mc := *cfg.MQTT
@@ -51,7 +53,7 @@ func openIntegrations(cfg *config.Config, version string, log *slog.Logger) (*in
 	if cfg.Wyoming != nil {
 		wc := *cfg.Wyoming
 		wc.Version = version
-		sat, err := wyoming.New(wc, wyomingInputs{inbox: in.inbox(), mqtt: in.mqtt, log: log}, log)
+		sat, err := wyoming.New(wc, wyomingInputs{inbox: in.inbox(), mqtt: in.mqtt, led: light, log: log}, log)
 		if err != nil {
 			return nil, err
 		}

@@ -86,7 +86,7 @@ mqtt:
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := openIntegrations(cfg, "test", log)
+	in, err := openIntegrations(cfg, "test", nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +397,7 @@ func TestHomeAssistantFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	in, err := openIntegrations(cfg, "test", log)
+	in, err := openIntegrations(cfg, "test", nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 		return err
 	}
 
-	in, err := openIntegrations(cfg, opts.Version, log)
+	in, err := openIntegrations(cfg, opts.Version, dev.driver, log)
 	if err != nil {
 		dev.showFailure(ctx, log, err)
 		return err

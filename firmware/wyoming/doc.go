@@ -1,7 +1,8 @@
 // Package wyoming makes Hark a Wyoming satellite of Home Assistant: a
 // push-to-talk press can be answered by Home Assistant's own voice
 // pipeline (its speech-to-text, conversation agent and text-to-speech),
-// and Home Assistant's timers for this device are announced by Hark.
+// and Home Assistant's timers for this device are shown (Inputs.Timers,
+// for the LED) and announced by Hark.
 //
 // The protocol follows what the Wyoming project publishes (rhasspy/wyoming,
 // release 1.7.0: wyoming/event.py for the framing; satellite.py,
@@ -39,9 +40,13 @@
 //	pong                        nothing
 //	run-satellite               ready: presses may go to Home Assistant
 //	pause-satellite             not ready: presses are answered by Hark alone (logged)
-//	timer-started {id, name?}   kept (for its name) and logged
-//	timer-updated, -cancelled   logged (a cancelled timer is forgotten)
-//	timer-finished {id}         Inputs.Announce("The NAME timer is done." or "Your timer is done.")
+//	timer-started {id, name?,   kept (for its name), running, and logged
+//	total_seconds}
+//	timer-updated {id,          logged; is_active false: paused, true: running; an
+//	is_active, total_seconds}   unknown id (started before Hark was) is taken in
+//	timer-cancelled {id}        logged and forgotten
+//	timer-finished {id}         forgotten, and Inputs.Announce("The NAME timer is
+//	                            done." or "Your timer is done.")
 //	transcribe, voice-started,  logged, during a turn
 //	voice-stopped
 //	transcript {text}           logged and Inputs.Transcript, during a turn
@@ -51,6 +56,17 @@
 //	error {text, code}          ends the turn: "Sorry, …" (StatusError)
 //	anything else, or a turn's  logged at debug level and dropped (announcement audio
 //	events outside a turn       outside a turn is not played)
+//
+// # Timers
+//
+// Inputs.Timers is told how many timers run (not paused) each time that
+// number changes. Home Assistant runs the timers and keeps them while its
+// connection drops, so Hark keeps them too: a disconnect changes nothing.
+// When Home Assistant connects again, the timers whose time (the last
+// total_seconds, counted from its event) has run out are forgotten, since
+// their timer-finished was missed; a timer-finished that still comes for
+// one is announced without its name. At most 64 timers are kept; the
+// events of others are logged and announced but not counted.
 //
 // A turn (Answer) sends run-pipeline {start_stage asr, end_stage tts},
 // audio-start {16000 Hz, 2 bytes, 1 channel}, the utterance in chunks of

@@ -82,3 +82,4 @@ type nopInputs struct{}
 
 func (nopInputs) Announce(string)   {}
 func (nopInputs) Transcript(string) {}
+func (nopInputs) Timers(int)        {}

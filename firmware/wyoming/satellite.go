@@ -20,8 +20,9 @@ import (
 )
 
 // Inputs is what the satellite hands to the rest of Hark. Its methods are
-// called on a connection's goroutine and must not block (the firmware
-// posts them to the main loop).
+// called on a connection's goroutine (Timers also on Run's, as Home
+// Assistant connects) and must not block (the firmware posts them to the
+// main loop) nor call the Satellite.
 type Inputs interface {
 	// Announce says text when Hark is free: a Home Assistant timer for
 	// this device has finished.
@@ -29,6 +30,11 @@ type Inputs interface {
 	// Transcript is what Home Assistant's speech-to-text heard in a turn,
 	// for the log and MQTT.
 	Transcript(text string)
+	// Timers is how many of Home Assistant's timers for this device are
+	// running (started or resumed, not paused, not yet finished or
+	// cancelled), each time that number changes; the calls come in order.
+	// Before the first call it is 0.
+	Timers(running int)
 }
 
 // The answers of a turn that did not go well.
@@ -66,9 +72,17 @@ type Satellite struct {
 	// relisten is how long Run waits to try listening again.
 	relisten time.Duration
 
-	mu     sync.Mutex // guards the fields below; never held across I/O
-	cur    *conn
-	timers map[string]string // Home Assistant timer id → its name
+	mu      sync.Mutex // guards the fields below; never held across I/O
+	cur     *conn
+	timers  map[string]haTimer // by Home Assistant's timer id
+	running int                // running timers, as last told to Inputs.Timers
+}
+
+// haTimer is what Hark knows of one of Home Assistant's timers.
+type haTimer struct {
+	name    string
+	running bool      // not paused
+	ends    time.Time // when it should finish, while running
 }
 
 var _ assistant.Fallback = (*Satellite)(nil)
@@ -87,7 +101,7 @@ func New(cfg Config, in Inputs, log *slog.Logger) (*Satellite, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	addr, _ := listenAddr(cfg.Listen)
-	s := &Satellite{cfg: cfg, in: in, log: log, addr: addr, turns: make(chan struct{}, 1), timers: map[string]string{}, relisten: 10 * time.Second}
+	s := &Satellite{cfg: cfg, in: in, log: log, addr: addr, turns: make(chan struct{}, 1), timers: map[string]haTimer{}, relisten: 10 * time.Second}
 	for _, a := range cfg.Allow {
 		p, _ := parseAllow(a)
 		s.allow = append(s.allow, p)
@@ -190,6 +204,7 @@ func (s *Satellite) accept(nc net.Conn, wg *sync.WaitGroup) {
 	old := s.cur
 	s.cur = c
 	s.setReady()
+	s.forgetMissedTimers(time.Now())
 	s.mu.Unlock()
 	if old != nil {
 		s.log.Info("wyoming: a new connection replaces the current one", "remote", remote, "old", old.remote)
@@ -407,8 +422,8 @@ func (s *Satellite) info() Event {
 	}, nil)
 }
 
-// timer keeps and logs Home Assistant's timers (timer.py), and announces
-// the finished ones.
+// timer keeps and logs Home Assistant's timers (timer.py), tells Inputs
+// how many run, and announces the finished ones.
 func (s *Satellite) timer(e Event) {
 	var d struct {
 		ID           string `json:"id"`
@@ -420,17 +435,37 @@ func (s *Satellite) timer(e Event) {
 		s.log.Warn("wyoming: bad timer event, ignored", "type", e.Type, "err", err)
 		return
 	}
+	now := time.Now()
+	ends := now.Add(time.Duration(max(d.TotalSeconds, 0)) * time.Second)
 	s.mu.Lock()
-	name, known := s.timers[d.ID]
+	t, known := s.timers[d.ID]
+	room := known || len(s.timers) < maxTimers
 	switch e.Type {
 	case "timer-started":
-		if known || len(s.timers) < maxTimers {
-			s.timers[d.ID], name = d.Name, d.Name
+		if room {
+			t = haTimer{name: d.Name, running: true, ends: ends}
+			s.timers[d.ID] = t
+		}
+	case "timer-updated":
+		// An unknown id is a timer started before Hark heard of it.
+		if room {
+			switch {
+			case d.IsActive != nil:
+				t.running = *d.IsActive // false: paused
+			case !known:
+				t.running = true
+			}
+			if t.running {
+				t.ends = ends // total_seconds: what is left, from now
+			}
+			s.timers[d.ID] = t
 		}
 	case "timer-cancelled", "timer-finished":
 		delete(s.timers, d.ID)
 	}
+	s.reportTimers()
 	s.mu.Unlock()
+	name := t.name
 	s.log.Info("wyoming: Home Assistant timer", "event", e.Type, "id", d.ID, "name", name, "seconds", d.TotalSeconds)
 	if e.Type == "timer-finished" {
 		text := "Your timer is done."
@@ -438,6 +473,34 @@ func (s *Satellite) timer(e Event) {
 			text = "The " + name + " timer is done."
 		}
 		s.in.Announce(text)
+	}
+}
+
+// forgetMissedTimers forgets the running timers that should have finished
+// by now, as Home Assistant connects: their timer-finished was missed
+// while it was not connected. s.mu is held.
+func (s *Satellite) forgetMissedTimers(now time.Time) {
+	for id, t := range s.timers {
+		if t.running && !now.Before(t.ends) {
+			delete(s.timers, id)
+			s.log.Info("wyoming: forgot a Home Assistant timer whose end was missed while disconnected", "id", id, "name", t.name)
+		}
+	}
+	s.reportTimers()
+}
+
+// reportTimers tells Inputs how many timers run, if that changed. s.mu
+// is held, so that the reports come in order.
+func (s *Satellite) reportTimers() {
+	n := 0
+	for _, t := range s.timers {
+		if t.running {
+			n++
+		}
+	}
+	if n != s.running {
+		s.running = n
+		s.in.Timers(n)
 	}
 }
 

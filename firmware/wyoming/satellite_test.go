@@ -35,10 +35,12 @@ const wait = 5 * time.Second
 type inputs struct {
 	announce   chan string
 	transcript chan string
+	timers     chan int
 }
 
 func (in *inputs) Announce(text string)   { in.announce <- text }
 func (in *inputs) Transcript(text string) { in.transcript <- text }
+func (in *inputs) Timers(running int)     { in.timers <- running }
 
 // logBuf is a log that tests read.
 type logBuf struct {
@@ -73,7 +75,7 @@ func start(t *testing.T, cfg wyoming.Config) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{addr: l.Addr().String(), in: &inputs{announce: make(chan string, 8), transcript: make(chan string, 8)}, log: &logBuf{}}
+	r := &rig{addr: l.Addr().String(), in: &inputs{announce: make(chan string, 8), transcript: make(chan string, 8), timers: make(chan int, 32)}, log: &logBuf{}}
 	cfg.Listen = "tcp://" + r.addr
 	r.s, err = wyoming.New(cfg, r.in, slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
@@ -331,34 +333,101 @@ func TestTurnFailures(t *testing.T) {
 	}
 }
 
-// TestTimers: Home Assistant's timers are kept by id and announced when
-// they finish, by name when they have one.
+// TestTimers: Home Assistant's timers are kept by id, counted for
+// Inputs.Timers while running (not paused) each time the count changes,
+// and announced when they finish, by name when they have one. They are
+// kept while Home Assistant reconnects, but for those whose end passed
+// meanwhile.
 func TestTimers(t *testing.T) {
 	r := start(t, wyoming.Config{})
 	p := dial(t, r.addr)
-	err := p.Send(
-		wyomingtest.TimerStarted("t1", 300, "pasta"),
-		wyomingtest.TimerStarted("t2", 60, ""),
-		wyomingtest.TimerUpdated("t1", false, 200),
-		wyomingtest.TimerStarted("t3", 60, "tea"),
-		wyomingtest.TimerCancelled("t3"),
-		wyomingtest.TimerFinished("t1"),
-		wyomingtest.TimerFinished("t2"),
-		wyomingtest.TimerFinished("unknown"),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"The pasta timer is done.", "Your timer is done.", "Your timer is done."} {
-		select {
-		case got := <-r.in.announce:
-			if got != want {
-				t.Errorf("announced %q, want %q", got, want)
-			}
-		case <-time.After(wait):
-			t.Fatalf("no announcement %q", want)
+	send := func(es ...wyoming.Event) {
+		t.Helper()
+		if err := p.Send(es...); err != nil {
+			t.Fatal(err)
 		}
 	}
+	// reports checks the next Inputs.Timers calls, and then (after a ping
+	// round trip: every event before it was handled) that there were no more.
+	reports := func(want ...int) {
+		t.Helper()
+		for _, w := range want {
+			select {
+			case got := <-r.in.timers:
+				if got != w {
+					t.Fatalf("Timers(%d), want Timers(%d)", got, w)
+				}
+			case <-time.After(wait):
+				t.Fatalf("no Timers(%d)", w)
+			}
+		}
+		if _, err := p.Ping("sync", wait); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case got := <-r.in.timers:
+			t.Fatalf("unexpected Timers(%d)", got)
+		default:
+		}
+	}
+	announced := func(want ...string) {
+		t.Helper()
+		for _, w := range want {
+			select {
+			case got := <-r.in.announce:
+				if got != w {
+					t.Errorf("announced %q, want %q", got, w)
+				}
+			case <-time.After(wait):
+				t.Fatalf("no announcement %q", w)
+			}
+		}
+	}
+
+	send(
+		wyomingtest.TimerStarted("t1", 300, "pasta"), // 1
+		wyomingtest.TimerStarted("t2", 60, ""),       // 2
+		wyomingtest.TimerUpdated("t1", false, 200),   // paused: 1
+		wyomingtest.TimerUpdated("t1", false, 200),   // still paused
+		wyomingtest.TimerUpdated("t1", true, 200),    // resumed: 2
+		wyomingtest.TimerUpdated("t2", true, 30),     // still running
+		wyomingtest.TimerStarted("t3", 60, "tea"),    // 3
+		wyomingtest.TimerCancelled("t3"),             // 2
+		wyomingtest.TimerFinished("t1"),              // 1
+		wyomingtest.TimerFinished("t2"),              // 0
+		wyomingtest.TimerFinished("unknown"),
+		wyomingtest.TimerCancelled("unknown"),
+	)
+	reports(1, 2, 1, 2, 3, 2, 1, 0)
+	announced("The pasta timer is done.", "Your timer is done.", "Your timer is done.")
+
+	// A timer Hark did not see start (it started before Hark did) counts
+	// from its first update; a paused one is forgotten when it finishes.
+	send(
+		wyomingtest.TimerUpdated("old", true, 100),   // 1
+		wyomingtest.TimerStarted("t4", 60, "eggs"),   // 2
+		wyomingtest.TimerUpdated("t4", false, 50),    // 1
+		wyomingtest.TimerFinished("t4"),              // paused, finished: still 1
+		wyomingtest.TimerUpdated("paused", false, 9), // unknown and paused: still 1
+		wyomingtest.TimerCancelled("old"),            // 0
+		wyomingtest.TimerCancelled("paused"),
+	)
+	reports(1, 2, 1, 0)
+	announced("The eggs timer is done.")
+
+	// Home Assistant reconnects: its timers go on, but one whose end
+	// passed meanwhile had its timer-finished missed and is forgotten.
+	send(
+		wyomingtest.TimerStarted("soup", 3600, "soup"), // 1
+		wyomingtest.TimerStarted("egg", 0, "egg"),      // 2: ends at once
+	)
+	reports(1, 2)
+	p.Close()
+	p = dial(t, r.addr)
+	reports(1)
+	send(wyomingtest.TimerFinished("soup"))
+	reports(0)
+	announced("The soup timer is done.")
 }
 
 // TestBrokenFraming: a connection that breaks the framing is closed and
