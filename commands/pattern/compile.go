@@ -52,7 +52,7 @@ func newPrefilter(root node) prefilter {
 
 // Compile parses src using the parameter types in types.
 func Compile(src string, types *Types) (*Pattern, error) {
-	p := &parser{src: src, types: types, names: map[string]bool{}}
+	p := &parser{src: src, types: types, names: map[string]bool{}, declared: map[string]string{}}
 	root, err := p.parseAlternatives()
 	if err != nil {
 		return nil, err
@@ -98,6 +98,12 @@ func yieldsTail(n node) bool {
 				return true
 			}
 		}
+	case *choiceNode:
+		for _, a := range n.alts {
+			if yieldsTail(a) {
+				return true
+			}
+		}
 	case *optNode:
 		return yieldsTail(n.inner)
 	case *manyNode:
@@ -115,13 +121,18 @@ func (p *Pattern) String() string { return p.src }
 func (p *Pattern) Params() []Param { return append([]Param(nil), p.params...) }
 
 type parser struct {
-	src        string
-	pos        int
-	types      *Types
-	names      map[string]bool
-	params     []Param
-	depth      int // of nested brackets
-	groupStart int // position of the innermost open bracket
+	src   string
+	pos   int
+	types *Types
+	// names are the parameters bound on the way to the current position:
+	// a name may come again in another alternative, never twice in one
+	// match. declared holds every name seen, with its type.
+	names       map[string]bool
+	declared    map[string]string
+	params      []Param
+	depth       int // of nested brackets
+	groupStart  int // position of the innermost open bracket
+	choiceDepth int // depth of the innermost $name:( ) group, where '=' ends an alternative; 0: none
 }
 
 func (p *parser) errorf(pos int, format string, args ...any) error {
@@ -131,9 +142,15 @@ func (p *parser) errorf(pos int, format string, args ...any) error {
 // parseAlternatives reads seq ('|' seq)* up to a closing bracket or the end.
 func (p *parser) parseAlternatives() (node, error) {
 	var alts []node
+	before, union := p.names, copyNames(p.names)
+	defer func() { p.names = union }()
 	for {
 		start := p.pos
+		p.names = copyNames(before)
 		seq, err := p.parseSequence()
+		for k := range p.names {
+			union[k] = true
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -166,6 +183,8 @@ func (p *parser) parseSequence() (*seqNode, error) {
 		switch {
 		case c == '|' || c == ')' || c == '}':
 			return seq, nil
+		case c == '=' && p.inChoice():
+			return seq, nil
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			p.pos++
 		case c == '(' || c == '{':
@@ -192,7 +211,8 @@ func (p *parser) parseSequence() (*seqNode, error) {
 			return nil, p.errorf(p.pos, "'?' must follow a group or a parameter")
 		default:
 			start := p.pos
-			for p.pos < len(p.src) && !strings.ContainsRune("()|{}*$? \t\n\r", rune(p.src[p.pos])) {
+			for p.pos < len(p.src) && !strings.ContainsRune("()|{}*$? \t\n\r", rune(p.src[p.pos])) &&
+				!(p.src[p.pos] == '=' && p.inChoice()) {
 				p.pos++
 			}
 			for _, t := range Split(p.src[start:p.pos]).Tokens {
@@ -258,9 +278,12 @@ func (p *parser) parseParam() (node, error) {
 		return nil, p.errorf(start, "'$' without a parameter name")
 	}
 	if p.pos >= len(p.src) || p.src[p.pos] != ':' {
-		return nil, p.errorf(start, "parameter $%s has no type (write $%s:Type)", name, name)
+		return nil, p.errorf(start, "parameter $%s has no type (write $%s:Type or $%s:(a|b))", name, name, name)
 	}
 	p.pos++
+	if p.pos < len(p.src) && p.src[p.pos] == '(' {
+		return p.parseChoice(start, name)
+	}
 	typePos := p.pos
 	typeName := p.identifier()
 	if typeName == "" {
@@ -270,11 +293,7 @@ func (p *parser) parseParam() (node, error) {
 	if !ok {
 		return nil, p.errorf(typePos, "unknown type %s (known: %s)", typeName, strings.Join(p.types.Names(), ", "))
 	}
-	if p.names[name] {
-		return nil, p.errorf(start, "duplicate parameter name $%s", name)
-	}
-	p.names[name] = true
-	n := &paramNode{name: name, def: def}
+	n := &paramNode{name: name, def: def, step: 1}
 	if p.pos < len(p.src) && p.src[p.pos] == '(' {
 		if def.Name != TypeNumber {
 			return nil, p.errorf(p.pos, "only Number takes a range, e.g. $%s:Number(1..120)", name)
@@ -282,17 +301,39 @@ func (p *parser) parseParam() (node, error) {
 		if err := p.parseRange(n); err != nil {
 			return nil, err
 		}
-		typeName = fmt.Sprintf("%s(%d..%d)", TypeNumber, n.lo, n.hi)
+		typeName = rangeName(n.lo, n.hi, n.step)
 	}
-	optional := p.pos < len(p.src) && p.src[p.pos] == '?'
-	p.params = append(p.params, Param{Name: name, Type: typeName, Optional: optional})
+	if err := p.declare(start, name, typeName, p.pos < len(p.src) && p.src[p.pos] == '?'); err != nil {
+		return nil, err
+	}
 	return p.optional(n), nil
 }
+
+// declare records the parameter name of typeName, written at pos: a name
+// bound once in a match, that may come again in another alternative with
+// the same type.
+func (p *parser) declare(pos int, name, typeName string, optional bool) error {
+	if p.names[name] {
+		return p.errorf(pos, "duplicate parameter name $%s", name)
+	}
+	if prev, ok := p.declared[name]; ok && prev != typeName {
+		return p.errorf(pos, "parameter $%s is a %s here and a %s in another alternative", name, typeName, prev)
+	}
+	p.names[name] = true
+	if _, ok := p.declared[name]; !ok {
+		p.declared[name] = typeName
+		p.params = append(p.params, Param{Name: name, Type: typeName, Optional: optional})
+	}
+	return nil
+}
+
+func (p *parser) inChoice() bool { return p.choiceDepth > 0 && p.choiceDepth == p.depth }
 
 // maxRange bounds the numbers a ranged Number can name.
 const maxRange = 1_000_000_000
 
-// parseRange reads (lo..hi) after a Number parameter: whole numbers, lo <= hi.
+// parseRange reads (LOW..HIGH) or (LOW..HIGH step STEP) after a Number
+// parameter: whole numbers, LOW <= HIGH, STEP >= 1.
 func (p *parser) parseRange(n *paramNode) error {
 	start := p.pos
 	end := strings.IndexByte(p.src[start:], ')')
@@ -300,20 +341,35 @@ func (p *parser) parseRange(n *paramNode) error {
 		return p.errorf(start, "unbalanced '('")
 	}
 	body := p.src[start+1 : start+end]
-	los, his, ok := strings.Cut(body, "..")
+	bounds, steps, stepped := strings.Cut(body, " step ")
+	los, his, ok := strings.Cut(bounds, "..")
 	lo, err1 := strconv.Atoi(strings.TrimSpace(los))
 	hi, err2 := strconv.Atoi(strings.TrimSpace(his))
+	step, err3 := 1, error(nil)
+	if stepped {
+		step, err3 = strconv.Atoi(strings.TrimSpace(steps))
+	}
 	switch {
 	case !ok || err1 != nil || err2 != nil:
-		return p.errorf(start, "range %q: want (LOW..HIGH) with whole numbers, e.g. (1..120)", body)
+		return p.errorf(start, "range %q: want (LOW..HIGH) with whole numbers, e.g. (1..120), or (LOW..HIGH step STEP)", body)
+	case err3 != nil || step < 1:
+		return p.errorf(start, "range %q: the step is a whole number from 1, e.g. (0..100 step 5)", body)
 	case lo > hi:
 		return p.errorf(start, "range %q: %d is above %d", body, lo, hi)
-	case lo < -maxRange || hi > maxRange:
+	case lo < -maxRange || hi > maxRange || step > maxRange:
 		return p.errorf(start, "range %q: numbers from %d to %d only", body, -maxRange, maxRange)
 	}
-	n.ranged, n.lo, n.hi = true, lo, hi
+	n.ranged, n.lo, n.hi, n.step = true, lo, hi, step
 	p.pos = start + end + 1
 	return nil
+}
+
+// rangeName is how Params and Canonical write a ranged Number.
+func rangeName(lo, hi, step int) string {
+	if step > 1 {
+		return fmt.Sprintf("%s(%d..%d step %d)", TypeNumber, lo, hi, step)
+	}
+	return fmt.Sprintf("%s(%d..%d)", TypeNumber, lo, hi)
 }
 
 func (p *parser) identifier() string {
@@ -375,9 +431,22 @@ func canonical(b *strings.Builder, n node) {
 	case *manyNode:
 		b.WriteString("**")
 	case *paramNode:
-		b.WriteString("$:" + n.def.Name)
 		if n.ranged {
-			fmt.Fprintf(b, "(%d..%d)", n.lo, n.hi)
+			b.WriteString("$:" + rangeName(n.lo, n.hi, n.step))
+		} else {
+			b.WriteString("$:" + n.def.Name)
 		}
+	case *choiceNode:
+		b.WriteString("$:(")
+		for i, a := range n.alts {
+			if i > 0 {
+				b.WriteByte('|')
+			}
+			canonical(b, a)
+			if n.valued[i] {
+				b.WriteString("=" + n.values[i])
+			}
+		}
+		b.WriteByte(')')
 	}
 }

@@ -14,8 +14,27 @@
 //	**                       one or more words
 //	$room:Word               a named, typed parameter
 //	$room:Word?              an optional parameter (absent means not set)
+//	$n:Number(1..120)        a whole number from 1 to 120; (0..100 step 5):
+//	                         0, 5, 10 … 100
+//	$state:(on|off)          which alternative was said: "on" or "off", as
+//	                         spoken
+//	$state:(on=1|off=0)      the same with a value per alternative: "1" or
+//	                         "0"; an alternative without =VALUE stands
+//	                         for its words
 //
 // Groups, ( ) and { }, nest at most 10 deep.
+//
+// A value, after '=' at the end of an alternative of $name:( ), runs to
+// the next '|' or ')' (spaces inside it are kept, around it dropped) and
+// cannot hold '(': $room:(lounge=living room|kitchen). The alternatives
+// may hold any pattern, parameters too: $act:(dim $by:Number=down|brighten=up).
+//
+// A parameter name is bound at most once in a match, but may come again
+// in another alternative with the same type:
+// (turn on the $where:room light|light the $where:room).
+//
+// Sentence templates as Home Assistant and Rhasspy write them compile to
+// the same structure with CompileTemplate; see its documentation.
 //
 // A pattern is searched in the utterance: `turn on the light` matches
 // "please turn on the light now". Where a match can start at several places

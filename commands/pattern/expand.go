@@ -60,6 +60,8 @@ func expand(n node, limit int) ([]string, bool) {
 			out = append(out, phrases...)
 		}
 		return out, true
+	case *choiceNode:
+		return expand(&altNode{alts: n.alts}, limit)
 	case *optNode:
 		phrases, ok := expand(n.inner, limit-1)
 		return append(phrases, ""), ok
@@ -111,6 +113,10 @@ func vocabulary(n node, add func(string)) (open bool) {
 		for _, a := range n.alts {
 			open = vocabulary(a, add) || open
 		}
+	case *choiceNode:
+		for _, a := range n.alts {
+			open = vocabulary(a, add) || open
+		}
 	case *optNode:
 		return vocabulary(n.inner, add)
 	case *repeatNode:
@@ -119,6 +125,10 @@ func vocabulary(n node, add func(string)) (open bool) {
 		switch {
 		case n.def.root != nil:
 			return vocabulary(n.def.root, add)
+		case n.def.Name == TypeNumber && n.ranged:
+			for _, w := range rangeVocabulary(n.lo, n.hi, n.step) {
+				add(w)
+			}
 		case n.def.Name == TypeNumber:
 			for _, w := range numberVocabulary() {
 				add(w)

@@ -35,6 +35,9 @@ func FuzzCompile(f *testing.F) {
 		{"note $what:Rest", "note buy milk"},
 		{"$n:Number", "minus three point five"},
 		{"STRASSE", "straße"},
+		{"turn $state:(on=1|off=0) the $where:room light", "turn off the lounge light"},
+		{"$s:((a|b)? c=x|**)", "b c d"},
+		{"(x $a:Word|y $a:Word) $n:Number(0..100 step 5)?", "y z twenty five"},
 		// Long and nested patterns.
 		{strings.Repeat("x {y|z ", maxDepth) + "w $n:Number" + strings.Repeat("}? ", maxDepth), strings.Repeat("x z ", maxDepth) + "w five"},
 		{strings.Repeat("(", maxDepth+1) + "a" + strings.Repeat(")", maxDepth+1), "a"},
@@ -123,6 +126,8 @@ func canBeEmpty(n node) bool {
 		return !slices.ContainsFunc(n.items, func(it node) bool { return !canBeEmpty(it) })
 	case *altNode:
 		return slices.ContainsFunc(n.alts, canBeEmpty)
+	case *choiceNode:
+		return slices.ContainsFunc(n.alts, canBeEmpty)
 	case *optNode:
 		return true
 	case *repeatNode:
@@ -144,6 +149,12 @@ func badTail(n node, tail bool) node {
 			}
 		}
 	case *altNode:
+		for _, a := range n.alts {
+			if slot := badTail(a, tail); slot != nil {
+				return slot
+			}
+		}
+	case *choiceNode:
 		for _, a := range n.alts {
 			if slot := badTail(a, tail); slot != nil {
 				return slot

@@ -25,10 +25,10 @@ type (
 		name   string
 		def    *typeDef
 		greedy bool // for String: take as much as possible
-		// For a Number written $n:Number(lo..hi): only whole numbers
-		// from lo to hi.
-		ranged bool
-		lo, hi int
+		// For a Number written $n:Number(lo..hi) or (lo..hi step s):
+		// only whole numbers from lo to hi, lo plus a multiple of step.
+		ranged       bool
+		lo, hi, step int
 	}
 )
 
@@ -291,7 +291,11 @@ func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 
 // inRange reports whether v suits a ranged Number (any v suits others).
 func (n *paramNode) inRange(v float64) bool {
-	return !n.ranged || (v == math.Trunc(v) && v >= float64(n.lo) && v <= float64(n.hi))
+	if !n.ranged {
+		return true
+	}
+	return v == math.Trunc(v) && v >= float64(n.lo) && v <= float64(n.hi) &&
+		(n.step <= 1 || (int(v)-n.lo)%n.step == 0)
 }
 
 // matchCustom matches the type's own pattern, one level deeper, and lets
@@ -349,6 +353,13 @@ func markTail(n node, tail bool) (nullable bool) {
 			}
 		}
 		return nullable
+	case *choiceNode:
+		for _, a := range n.alts {
+			if markTail(a, tail) {
+				nullable = true
+			}
+		}
+		return nullable
 	case *optNode:
 		markTail(n.inner, tail)
 		return true
@@ -380,6 +391,12 @@ func firstWords(n node, set map[string]bool) (anyWord, nullable bool) {
 		}
 		return anyWord, true
 	case *altNode:
+		for _, alt := range n.alts {
+			a, null := firstWords(alt, set)
+			anyWord, nullable = anyWord || a, nullable || null
+		}
+		return anyWord, nullable
+	case *choiceNode:
 		for _, alt := range n.alts {
 			a, null := firstWords(alt, set)
 			anyWord, nullable = anyWord || a, nullable || null

@@ -45,6 +45,12 @@ func (b *GrammarBuilder) node(n node) grammar.Node {
 			items[i] = b.node(a)
 		}
 		return grammar.A(items...)
+	case *choiceNode:
+		items := make([]grammar.Node, len(n.alts))
+		for i, a := range n.alts {
+			items[i] = b.node(a)
+		}
+		return grammar.A(items...)
 	case *optNode:
 		return grammar.O(b.node(n.inner))
 	case *repeatNode:
@@ -70,7 +76,7 @@ func (b *GrammarBuilder) param(n *paramNode) grammar.Node {
 		}
 		return grammar.RefTo(name)
 	case n.def.Name == TypeNumber && n.ranged:
-		return b.rangedNumber(n.lo, n.hi)
+		return b.rangedNumber(n.lo, n.hi, n.step)
 	case n.def.Name == TypeNumber:
 		b.numberRules()
 		return grammar.RefTo(NumberRule)
@@ -105,36 +111,6 @@ func DefaultNumberPhrases() []string {
 		out = append(out, Spell(n)[0])
 	}
 	return out
-}
-
-// maxRangedAlternatives bounds the values a ranged Number lists as
-// alternatives; a wider range uses the general number rule in JSGF and
-// the range's first values in phrase lists.
-const maxRangedAlternatives = 1000
-
-func (b *GrammarBuilder) rangedNumber(lo, hi int) grammar.Node {
-	name := fmt.Sprintf("%s(%d..%d)", NumberRule, lo, hi)
-	if b.known[name] {
-		return grammar.RefTo(name)
-	}
-	b.known[name] = true
-	var phrases []string
-	for v := lo; v <= hi && v-lo < maxRangedAlternatives; v++ {
-		phrases = append(phrases, Spell(v)...)
-	}
-	rule := grammar.Rule{Name: name, Phrases: phrases}
-	if hi-lo < maxRangedAlternatives {
-		alts := make([]grammar.Node, len(phrases))
-		for i, p := range phrases {
-			alts[i] = grammar.Words(p)
-		}
-		rule.Body = grammar.A(alts...)
-	} else {
-		b.numberRules()
-		rule.Body = grammar.RefTo(NumberRule)
-	}
-	b.rules = append(b.rules, rule)
-	return grammar.RefTo(name)
 }
 
 // numberRules adds the spoken-number rules once: zero to 999 999, with
