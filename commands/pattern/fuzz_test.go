@@ -196,3 +196,58 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTemplate feeds arbitrary templates and utterances to
+// CompileTemplate: it may not panic, its errors are *SyntaxError placed
+// inside the template, and a template it takes is a pattern whose Hark
+// syntax (String) compiles to the same pattern and matches the same.
+func FuzzTemplate(f *testing.F) {
+	for _, seed := range []struct{ template, text string }{
+		{"[please] turn on [the] light", "turn on light"},
+		{"<turn> (on|off){state} [the] {area} light[s]", "switch off the lounge lights"},
+		{"set [the] brightness [to] {brightness}[%]", "set brightness to 50%"},
+		{"(a;b;c) <name>", "c a b the kitchen lights"},
+		{"turn(s|ed|ing) [it] (on:1|off:0|){x}", "turned it off"},
+		{"play {album} [please]", "play abbey road please"},
+		{"x <loop_a>", "x"},
+		{"{area:a} {area:b}", "kitchen bedroom"},
+		{"[[[a|b]|c]|]d", "d"},
+		{"what's the time?", "what's the time"},
+		{"(a|b){t}{u}", "a"},
+		{"<>{}[]()|;", ""},
+	} {
+		f.Add(seed.template, seed.text)
+	}
+	types := templateTypes(f)
+	f.Fuzz(func(t *testing.T, src, text string) {
+		if len(src) > 500 {
+			src = src[:500] // permutations and glued words multiply
+		}
+		p, err := CompileTemplate(src, types, templateRules)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("CompileTemplate(%q) error %v is not a *SyntaxError", src, err)
+			}
+			if se.Pos < 0 || se.Pos > len(src) {
+				t.Fatalf("CompileTemplate(%q): position %d outside the template", src, se.Pos)
+			}
+			return
+		}
+		again, err := Compile(p.String(), types)
+		if err != nil {
+			t.Fatalf("CompileTemplate(%q) = %q, which does not compile: %v", src, p, err)
+		}
+		if again.Canonical() != p.Canonical() {
+			t.Fatalf("CompileTemplate(%q): %s, compiled again %s", src, p.Canonical(), again.Canonical())
+		}
+		if len(text) > 200 {
+			text = text[:200]
+		}
+		m1, ok1 := p.MatchString(text)
+		m2, ok2 := again.MatchString(text)
+		if ok1 != ok2 || !reflect.DeepEqual(m1, m2) {
+			t.Fatalf("CompileTemplate(%q) on %q: %+v, %v; compiled again %+v, %v", src, text, m1, ok1, m2, ok2)
+		}
+	})
+}

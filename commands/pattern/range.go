@@ -86,3 +86,24 @@ func (b *GrammarBuilder) rangedNumber(lo, hi, step int) grammar.Node {
 	b.rules = append(b.rules, rule)
 	return grammar.RefTo(name)
 }
+
+// AddRange registers a number list, as Home Assistant's range lists: a
+// parameter of it takes the whole numbers from lo to hi, lo plus a
+// multiple of step (1 when less), as $n:Number(lo..hi step s) does, and is
+// set to the number (a float64).
+func (t *Types) AddRange(name string, lo, hi, step int) error {
+	step = max(step, 1)
+	switch {
+	case lo > hi:
+		return fmt.Errorf("range %s: %d is above %d", name, lo, hi)
+	case lo < -maxRange || hi > maxRange || step > maxRange:
+		return fmt.Errorf("range %s: numbers from %d to %d only", name, -maxRange, maxRange)
+	}
+	return t.Add(Type{
+		Name:    name,
+		Pattern: "$value:" + rangeName(lo, hi, step),
+		Parse: func(c Candidate) (any, error) {
+			return c.Params["value"].Value, nil
+		},
+	})
+}
