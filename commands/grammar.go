@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"time"
 
 	"github.com/hark-assistant/hark/commands/pattern"
@@ -37,14 +38,25 @@ func (g Grammar) RecognizerGrammar() *grammar.Grammar {
 	return g.Rules
 }
 
-// Connectors are the words that join several commands in one utterance.
+// Connectors are the words that join several commands in one English
+// utterance; ManagerConfig.Connectors gives another language's.
 func Connectors() []string { return []string{"and", "then"} }
+
+// connectors are the manager's connectors, sorted.
+func (m *Manager) connectors() []string {
+	out := make([]string, 0, len(m.conn))
+	for w := range m.conn {
+		out = append(out, w)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Grammar exports the structured grammar of the commands active at now (the
 // open contexts and the root) and its phrase list within limit phrases.
 func (m *Manager) Grammar(now time.Time, limit int) Grammar {
 	b := pattern.NewGrammarBuilder()
-	rules := &grammar.Grammar{Connectors: Connectors()}
+	rules := &grammar.Grammar{Connectors: m.connectors()}
 	seen := map[string]bool{}
 	for _, set := range m.active(now) {
 		for _, c := range set {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"log/slog"
 	"slices"
 	"time"
@@ -44,6 +45,7 @@ type Manager struct {
 	open  []openContext // innermost last
 	last  *Response
 	ids   uint64
+	conn  connectorSet // words joining commands
 }
 
 // ManagerConfig configures a Manager beyond its commands. The zero value is
@@ -53,6 +55,13 @@ type ManagerConfig struct {
 	// panics; the panic becomes an error Response either way. nil discards
 	// the reports: the commands package logs only where it is told to.
 	Logger *slog.Logger
+	// Connectors are the words that join several commands in one
+	// utterance (a language pack's joiners); nil is English's, "and" and
+	// "then".
+	Connectors []string
+	// RepeatPattern is the built-in repeat command's pattern, in the
+	// language spoken; "" is English's.
+	RepeatPattern string
 }
 
 // NewManager checks and compiles cmds against types (the health check at
@@ -70,10 +79,10 @@ func NewManagerWith(types *pattern.Types, cfg ManagerConfig, cmds ...Command) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{types: types, log: log}
+	m := &Manager{types: types, log: log, conn: newConnectorSet(cfg.Connectors)}
 	repeat := Command{
 		Name:    RepeatCommand,
-		Pattern: "(repeat (that|it)|say (that|it) again|what did you say)",
+		Pattern: cmp.Or(cfg.RepeatPattern, "(repeat (that|it)|say (that|it) again|what did you say)"),
 		Kind:    Async, // reads the manager's state, so it runs on the loop
 		Handler: m.repeat,
 	}
@@ -107,12 +116,12 @@ func (m *Manager) Match(text string, now time.Time) []Match {
 	u := pattern.Split(text)
 	for i := len(m.open) - 1; i >= 0; i-- {
 		c := &m.open[i]
-		if found := c.set.find(u, c.params, m.log); len(found) > 0 {
+		if found := c.set.find(u, c.params, m.conn, m.log); len(found) > 0 {
 			c.deadline = deadline(now, c.timeout)
 			return found
 		}
 	}
-	return m.root.find(u, nil, m.log)
+	return m.root.find(u, nil, m.conn, m.log)
 }
 
 // Record stamps r with an ID and the time now, remembers it for "repeat

@@ -65,9 +65,13 @@ type Audio struct {
 	Played func(err error)
 }
 
-// NotFound is the answer when no command matched.
-func NotFound() Response {
-	return Response{Text: "Sorry, I didn't get that", Status: StatusNotFound}
+// NotFound is the answer when no command matched, in English; a language
+// pack's not_found reply goes through NotFoundSaying.
+func NotFound() Response { return NotFoundSaying("Sorry, I didn't get that") }
+
+// NotFoundSaying is the answer when no command matched, saying text.
+func NotFoundSaying(text string) Response {
+	return Response{Text: text, Status: StatusNotFound}
 }
 
 // failure is the answer of a command whose handler failed or panicked.

@@ -56,7 +56,21 @@ func compileSet(types *pattern.Types, cmds []Command) (commandSet, error) {
 // connectors join commands in one utterance ("… and what time is it"); they
 // are dropped at the edge of a stretch left over next to a matched command,
 // so an open slot there does not end in "and".
-var connectors = map[string]bool{"and": true, "then": true}
+type connectorSet map[string]bool
+
+// newConnectorSet is words as a set of normalized words; nil is English's.
+func newConnectorSet(words []string) connectorSet {
+	if words == nil {
+		words = Connectors()
+	}
+	set := connectorSet{}
+	for _, w := range words {
+		for _, t := range pattern.Split(w).Tokens {
+			set[t.Norm] = true
+		}
+	}
+	return set
+}
 
 // find returns every command in u, in spoken order. The earliest-declared
 // command that matches anywhere in the stretch wins it; the words before
@@ -64,7 +78,7 @@ var connectors = map[string]bool{"and": true, "then": true}
 // over a connector followed directly by another command is cut there, so
 // "note buy milk and what time is it" is two commands whatever their order.
 // The matches report panics of their handlers to log.
-func (s commandSet) find(u pattern.Utterance, extra Params, log *slog.Logger) []Match {
+func (s commandSet) find(u pattern.Utterance, extra Params, connectors connectorSet, log *slog.Logger) []Match {
 	var out []Match
 	var search func(from, to int)
 	search = func(from, to int) {
@@ -82,7 +96,7 @@ func (s commandSet) find(u pattern.Utterance, extra Params, log *slog.Logger) []
 			if !ok {
 				continue
 			}
-			pm = s.cutAtNextCommand(c, pm, u, to)
+			pm = s.cutAtNextCommand(c, pm, u, to, connectors)
 			search(from, pm.Start)
 			out = append(out, newMatch(c, pm, extra, log))
 			search(pm.End, to)
@@ -100,7 +114,7 @@ func (s commandSet) find(u pattern.Utterance, extra Params, log *slog.Logger) []
 // also yields, without a connector, to a command that starts inside it with
 // a fixed word: "note buy milk what time is it" is two commands. A Rest
 // slot never yields.
-func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utterance, to int) pattern.Match {
+func (s commandSet) cutAtNextCommand(c compiled, pm pattern.Match, u pattern.Utterance, to int, connectors connectorSet) pattern.Match {
 	yields := c.pattern.YieldsTail()
 	for j := pm.Start + 1; j < pm.End; j++ {
 		next := j

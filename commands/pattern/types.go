@@ -46,6 +46,7 @@ type typeDef struct {
 	root      node
 	prefilter             // of root, for the patterns that use the type
 	list      []ListValue // the values of a list type
+	numbers   *Numbers    // the language of Number; nil: English (see NewTypesFor)
 }
 
 // ListValue is one value of a list type (see Types.AddList).

@@ -12,6 +12,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/lang"
 	"github.com/hark-assistant/hark/commands/pattern"
 	"github.com/hark-assistant/hark/commands/scheduler"
 	"github.com/hark-assistant/hark/pipeline"
@@ -129,6 +130,10 @@ type Options struct {
 	// Pressed FromRemote) lasts: there is no button to release. Default
 	// 5 s.
 	ListenWindow time.Duration
+	// Language is the language spoken (a pack of commands/lang): the
+	// built-ins' sentences, every reply, numbers, the joiners between
+	// commands. nil is English.
+	Language *lang.Pack
 }
 
 // defaultGrace is Options.Grace's default.
@@ -164,6 +169,7 @@ type Assistant struct {
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
 	types *pattern.Types
+	lang  *lang.Pack // never nil once New has run
 
 	machine        Machine
 	timer          countdown
@@ -239,7 +245,8 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		grace:    cmp.Or(opts.Grace, defaultGrace),
 		window:   cmp.Or(opts.ListenWindow, 5*time.Second),
 		grammar:  cfg.Grammar,
-		types:    NewTypes(),
+		types:    NewTypesIn(opts.Language),
+		lang:     packOr(opts.Language),
 		turns:    map[int]*turnRun{},
 		decoding: map[int]int{},
 	}
@@ -263,6 +270,7 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 	}
 	a.life, a.stop = context.WithCancel(context.Background())
 	a.timer = countdown{
+		lang:  a.lang,
 		clock: a.clock,
 		post:  func(fn func()) { a.post("timer", fn) },
 		announce: func(text string) {
@@ -274,7 +282,7 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		a.stop()
 		return nil, fmt.Errorf("commands: %w", err)
 	}
-	m, err := commands.NewManagerWith(a.types, commands.ManagerConfig{Logger: a.log}, cmds...)
+	m, err := commands.NewManagerWith(a.types, a.managerConfig(opts.Language), cmds...)
 	if err != nil {
 		a.stop()
 		return nil, fmt.Errorf("commands: %w", err)
@@ -531,8 +539,9 @@ func (a *Assistant) do(f Effect) {
 	}
 }
 
-// tooLongNotice is said when an utterance reaches the maximum length.
-const tooLongNotice = "That was too long; I stopped listening."
+// tooLongNotice is said (in English) when an utterance reaches the
+// maximum length; the language's too_long reply is.
+var tooLongNotice = lang.Default().Reply("too_long")
 
 // tooLong ends utterance listen as if the button had come up, and says so:
 // the listener stopped feeding the recognizer at the maximum length. The
@@ -543,7 +552,7 @@ func (a *Assistant) tooLong(listen int64) {
 	}
 	a.log.Info("utterance too long: stopped listening", "listen", listen)
 	a.handle(Input{Kind: Released, Source: FromHark})
-	a.handle(Input{Kind: Answered, Turn: a.machine.Turn(), Text: tooLongNotice})
+	a.handle(Input{Kind: Answered, Turn: a.machine.Turn(), Text: a.lang.Reply("too_long")})
 }
 
 // heard takes what was heard as turn and starts its commands: those it
@@ -587,7 +596,7 @@ func (a *Assistant) heard(turn int, u Utterance, err error, decode time.Duration
 		a.onEvent(Event{Kind: EventCommand, Turn: turn, Command: m.Command, Text: m.Text, Params: ParamStrings(m.Params)})
 	}
 	if len(matches) == 0 && a.fallback == nil {
-		a.answer(turn, commands.NotFound())
+		a.answer(turn, commands.NotFoundSaying(a.lang.Reply("not_found")))
 		a.handle(Input{Kind: TurnDone, Turn: turn})
 		return
 	}

@@ -8,7 +8,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/lang"
 	"github.com/hark-assistant/hark/commands/pattern"
 )
 
@@ -30,42 +33,72 @@ type builtin struct {
 	example string
 }
 
-// timeUnit is the parameter type of the timer's unit.
-var timeUnit = pattern.Type{
-	Name:    "TimeUnit",
-	Pattern: "(second|seconds|minute|minutes|hour|hours)",
-	Parse: func(c pattern.Candidate) (any, error) {
-		switch strings.TrimSuffix(c.Words[0], "s") {
-		case "second":
-			return time.Second, nil
-		case "minute":
-			return time.Minute, nil
-		}
-		return time.Hour, nil
-	},
-}
-
+// timeUnit and count are the English built-ins' parameter types:
+// TimeUnit, the timer's unit (second(s), minute(s), hour(s)) as a
+// time.Duration, and Count, its amount, a spoken whole number from one to
+// ninety-nine as an int. Unlike Number, Count is finite, so the timer's
+// phrases can be listed in the recognizer's grammar. A language pack has
+// its own (lang.Pack.NewTypes).
 var (
-	smallNumbers = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"}
-	tens = []string{"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+	timeUnit = lang.Default().TimeUnitType()
+	count    = lang.Default().CountType()
 )
 
-// count is the parameter type of the timer's amount: a spoken whole number
-// from one to ninety-nine. Unlike Number it is finite, so the timer's
-// phrases can be listed in the recognizer's grammar.
-var count = pattern.Type{
-	Name: "Count",
-	Pattern: fmt.Sprintf("(%s|(%s) (%s)?)", strings.Join(smallNumbers, "|"),
-		strings.Join(tens, "|"), strings.Join(smallNumbers[:9], "|")),
-	Parse: func(c pattern.Candidate) (any, error) {
-		n, ok := pattern.ParseSpoken(c.Words)
-		if !ok {
-			return nil, fmt.Errorf("%q is not a number", c.Text)
-		}
-		return int(n), nil
-	},
+// packOr is p, or English when p is nil.
+func packOr(p *lang.Pack) *lang.Pack {
+	if p == nil {
+		return lang.Default()
+	}
+	return p
 }
+
+// NewTypesIn is NewTypes in the language of p: its Number, TimeUnit and
+// Count. A nil p is NewTypes.
+func NewTypesIn(p *lang.Pack) *pattern.Types {
+	if p == nil {
+		return NewTypes()
+	}
+	return p.NewTypes()
+}
+
+// NewTypesWithIn is NewTypesWith in the language of p (nil: English).
+func NewTypesWithIn(p *lang.Pack, lists Lists) (*pattern.Types, error) {
+	types := NewTypesIn(p)
+	return types, addLists(types, lists)
+}
+
+// MatchManagerIn is MatchManager in the language of p (nil: English):
+// its built-ins, numbers, joiners and repeat command.
+func MatchManagerIn(p *lang.Pack, cfg Config, extra ...commands.Command) (*commands.Manager, error) {
+	types, err := NewTypesWithIn(p, cfg.Lists)
+	if err != nil {
+		return nil, err
+	}
+	a := &Assistant{types: types, lang: packOr(p), clock: clockwork.NewRealClock()}
+	return commands.NewManagerWith(types, a.managerConfig(p), a.commandSet(cfg, extra)...)
+}
+
+// CheckCommandsIn is CheckCommands in the language of p (nil: English);
+// types should come from NewTypesIn(p).
+func CheckCommandsIn(p *lang.Pack, cfg Config, types *pattern.Types, extra ...commands.Command) error {
+	a := &Assistant{types: types, lang: packOr(p)}
+	_, err := commands.NewManagerWith(types, a.managerConfig(p), a.commandSet(cfg, extra)...)
+	return err
+}
+
+// managerConfig is the command manager's configuration for the language
+// p: its joiners and repeat command (nil: English's).
+func (a *Assistant) managerConfig(p *lang.Pack) commands.ManagerConfig {
+	mc := commands.ManagerConfig{Logger: a.log}
+	if p != nil {
+		mc.Connectors = p.Joiners
+		mc.RepeatPattern = p.Commands[commands.RepeatCommand].Pattern
+	}
+	return mc
+}
+
+// language is the assistant's language pack.
+func (a *Assistant) language() *lang.Pack { return packOr(a.lang) }
 
 // maxTimer is the longest timer the built-in sets.
 const maxTimer = 24 * time.Hour
@@ -73,75 +106,45 @@ const maxTimer = 24 * time.Hour
 // builtins are the built-in commands. Their handlers are Async: they run
 // on the main loop and touch the assistant's loop-owned state directly.
 func (a *Assistant) builtins() []builtin {
-	info := func(format string, args ...any) commands.Response {
-		return commands.Response{Text: fmt.Sprintf(format, args...), Status: commands.StatusInfo}
+	p := a.language()
+	info := func(text string) commands.Response {
+		return commands.Response{Text: text, Status: commands.StatusInfo}
+	}
+	cmd := func(name string, handler commands.Handler) builtin {
+		c := p.Commands[name]
+		return builtin{commands.Command{Name: name, Pattern: c.Pattern, Kind: commands.Async, Handler: handler}, c.Example}
 	}
 	return []builtin{
-		{commands.Command{
-			Name:    "time",
-			Pattern: "(what time is it|(what's|what is|tell me) the time)",
-			Kind:    commands.Async,
-			Handler: func(*commands.Request) (commands.Response, error) {
-				return info("It's %s.", a.clock.Now().Format("3:04 PM")), nil
-			},
-		}, "what time is it"},
-		{commands.Command{
-			Name:    "date",
-			Pattern: "((what's|what is) (the date|today's date)|what day is it)",
-			Kind:    commands.Async,
-			Handler: func(*commands.Request) (commands.Response, error) {
-				return info("Today is %s.", a.clock.Now().Format("Monday, January 2")), nil
-			},
-		}, "what's the date"},
-		{commands.Command{
-			Name:    "timer",
-			Pattern: "(set|start) a timer for $amount:Count $unit:TimeUnit",
-			Kind:    commands.Async,
-			Handler: func(req *commands.Request) (commands.Response, error) {
-				unit, _ := pattern.As[time.Duration](req.Params, "unit")
-				n, _ := pattern.As[int](req.Params, "amount")
-				d := time.Duration(n) * unit
-				if d < time.Second || d > maxTimer {
-					return commands.Response{Text: "I can set a timer from one second to one day.", Status: commands.StatusFailed}, nil
-				}
-				return commands.Response{Text: a.timer.set(d), Status: commands.StatusSuccess}, nil
-			},
-		}, "set a timer for five minutes"},
-		{commands.Command{
-			Name:    "timer_status",
-			Pattern: "(how (long|much time) is left|how much time left|(what's|what is) left on the timer)",
-			Kind:    commands.Async,
-			Handler: func(*commands.Request) (commands.Response, error) {
-				return info("%s", a.timer.left()), nil
-			},
-		}, "how long is left"},
-		{commands.Command{
-			Name:    "cancel_timer",
-			Pattern: "(cancel|stop) the timer",
-			Kind:    commands.Async,
-			Handler: func(*commands.Request) (commands.Response, error) {
-				return commands.Response{Text: a.timer.cancel(), Status: commands.StatusSuccess}, nil
-			},
-		}, "cancel the timer"},
-		{commands.Command{
-			Name:    "help",
-			Pattern: "(what can (i|you) (say|do)|help)",
-			Kind:    commands.Async,
-			Handler: func(*commands.Request) (commands.Response, error) {
-				return info("You can say: %s.", strings.Join(a.examples(), "; ")), nil
-			},
-		}, "what can I say"},
-		{commands.Command{
-			Name:    "stop",
-			Pattern: "(stop|cancel|never mind|be quiet)",
-			Kind:    commands.Async,
-			Handler: func(*commands.Request) (commands.Response, error) {
-				// Speech was cut by the press that said this; what is
-				// left are commands of earlier turns still running.
-				a.cancelOthers(a.machine.Turn())
-				return commands.Response{}, nil
-			},
-		}, ""},
+		cmd("time", func(*commands.Request) (commands.Response, error) {
+			return info(p.Reply("time", "time", p.Clock(a.clock.Now()))), nil
+		}),
+		cmd("date", func(*commands.Request) (commands.Response, error) {
+			return info(p.Reply("date", "date", p.Date(a.clock.Now()))), nil
+		}),
+		cmd("timer", func(req *commands.Request) (commands.Response, error) {
+			unit, _ := pattern.As[time.Duration](req.Params, "unit")
+			n, _ := pattern.As[int](req.Params, "amount")
+			d := time.Duration(n) * unit
+			if d < time.Second || d > maxTimer {
+				return commands.Response{Text: p.Reply("timer_range"), Status: commands.StatusFailed}, nil
+			}
+			return commands.Response{Text: a.timer.set(d), Status: commands.StatusSuccess}, nil
+		}),
+		cmd("timer_status", func(*commands.Request) (commands.Response, error) {
+			return info(a.timer.left()), nil
+		}),
+		cmd("cancel_timer", func(*commands.Request) (commands.Response, error) {
+			return commands.Response{Text: a.timer.cancel(), Status: commands.StatusSuccess}, nil
+		}),
+		cmd("help", func(*commands.Request) (commands.Response, error) {
+			return info(p.Reply("help", "examples", strings.Join(a.examples(), "; "))), nil
+		}),
+		cmd("stop", func(*commands.Request) (commands.Response, error) {
+			// Speech was cut by the press that said this; what is
+			// left are commands of earlier turns still running.
+			a.cancelOthers(a.machine.Turn())
+			return commands.Response{}, nil
+		}),
 	}
 }
 
@@ -240,7 +243,7 @@ func blockLoop(c BlockLoopConfig) commands.Command {
 		Hidden:  true,
 		Handler: func(*commands.Request) (commands.Response, error) {
 			time.Sleep(c.Hold)
-			return commands.Response{Text: "The loop was blocked.", Status: commands.StatusInfo}, nil
+			return commands.Response{Text: lang.Default().Reply("loop_blocked"), Status: commands.StatusInfo}, nil
 		},
 	}
 }

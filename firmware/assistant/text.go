@@ -37,10 +37,16 @@ var ErrTextAssistantClosed = errors.New("text assistant closed")
 // taken as Options.Commands are. It logs nothing; the answers are what Say
 // returns. Close stops it.
 func NewTextAssistant(cfg Config, cmds []commands.Command) (*TextAssistant, error) {
+	return NewTextAssistantWith(cfg, Options{Commands: cmds})
+}
+
+// NewTextAssistantWith is NewTextAssistant with opts (its Commands,
+// Language, Clock and Logger; the devices are its own).
+func NewTextAssistantWith(cfg Config, opts Options) (*TextAssistant, error) {
 	cfg.Grammar = false // no recognizer to restrict
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &TextAssistant{listener: &typedListener{}, rest: &restIndicator{}, cancel: cancel, stopped: make(chan struct{})}
-	a, err := New(cfg, Devices{Listener: t.listener, Speaker: silentSpeaker{}, Indicator: t.rest}, Options{Commands: cmds})
+	a, err := New(cfg, Devices{Listener: t.listener, Speaker: silentSpeaker{}, Indicator: t.rest}, opts)
 	if err != nil {
 		cancel()
 		return nil, err

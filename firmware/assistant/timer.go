@@ -1,17 +1,18 @@
 package assistant
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/hark-assistant/hark/commands/lang"
 )
 
 // countdown is the built-in kitchen timer. One runs at a time; setting a
 // new one replaces it. Its methods run on the main loop; when it rings, the
 // clock's goroutine hands the announcement back to the loop through post.
 type countdown struct {
+	lang     *lang.Pack // the replies' language; nil is English
 	clock    clockwork.Clock
 	post     func(fn func())   // runs fn on the main loop
 	announce func(text string) // speaks, on the loop
@@ -33,27 +34,30 @@ func (c *countdown) set(d time.Duration) string {
 				return // cancelled or replaced after it fired
 			}
 			c.timer = nil
-			c.announce(fmt.Sprintf("Your timer for %s is done.", spokenDuration(c.length)))
+			c.announce(c.say().Reply("timer_done", "duration", c.say().Duration(c.length)))
 		})
 	})
-	return fmt.Sprintf("Timer set for %s.", spokenDuration(d))
+	return c.say().Reply("timer_set", "duration", c.say().Duration(d))
 }
+
+// say is the language of the replies.
+func (c *countdown) say() *lang.Pack { return packOr(c.lang) }
 
 // left answers how long the running timer has to go.
 func (c *countdown) left() string {
 	if c.timer == nil {
-		return "No timer is running."
+		return c.say().Reply("no_timer")
 	}
 	rest := c.deadline.Sub(c.clock.Now()).Round(time.Second)
-	return fmt.Sprintf("%s left on your timer for %s.", capitalize(spokenDuration(max(rest, time.Second))), spokenDuration(c.length))
+	return c.say().Reply("timer_left", "left", c.say().Duration(max(rest, time.Second)), "duration", c.say().Duration(c.length))
 }
 
 // cancel stops the running timer and returns the answer to speak.
 func (c *countdown) cancel() string {
 	if !c.stop() {
-		return "No timer is running."
+		return c.say().Reply("no_timer")
 	}
-	return fmt.Sprintf("Your timer for %s is cancelled.", spokenDuration(c.length))
+	return c.say().Reply("timer_cancelled", "duration", c.say().Duration(c.length))
 }
 
 func (c *countdown) stop() bool {
@@ -65,36 +69,7 @@ func (c *countdown) stop() bool {
 	return true
 }
 
-// spokenDuration says d in hours, minutes and seconds, as a person would:
-// "1 hour and 5 minutes", "90 seconds" stays "1 minute and 30 seconds".
-func spokenDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	var parts []string
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}} {
-		n := d / u.unit
-		d -= n * u.unit
-		switch {
-		case n == 1:
-			parts = append(parts, "1 "+u.name)
-		case n > 1:
-			parts = append(parts, fmt.Sprintf("%d %ss", n, u.name))
-		}
-	}
-	switch len(parts) {
-	case 0:
-		return "0 seconds"
-	case 1:
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+// spokenDuration says d in hours, minutes and seconds in English, as a
+// person would: "1 hour and 5 minutes", "90 seconds" stays "1 minute and
+// 30 seconds" (lang.Pack.Duration in the language's words).
+func spokenDuration(d time.Duration) string { return lang.Default().Duration(d) }
