@@ -69,6 +69,9 @@ func CompileTemplate(src string, types *Types, rules map[string]string) (*Patter
 		var se *SyntaxError
 		if asSyntaxError(err, &se) {
 			msg := se.Msg
+			if strings.HasPrefix(msg, "pattern has no words") {
+				return nil, &SyntaxError{Pattern: src, Pos: 0, Msg: "template has no words that must be said (it can match nothing)"}
+			}
 			if name, ok := strings.CutPrefix(msg, "duplicate parameter name $"); ok {
 				msg = fmt.Sprintf("slot {%s} comes twice in one sentence; name one of them, e.g. {list:%s_2}", name, name)
 			}
@@ -826,4 +829,10 @@ func printAlts(b *strings.Builder, alts []node, values []string, valued []bool) 
 		}
 	}
 	b.WriteByte(')')
+}
+
+// Has reports whether a type is registered under name.
+func (t *Types) Has(name string) bool {
+	_, ok := t.defs[name]
+	return ok
 }

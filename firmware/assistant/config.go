@@ -30,9 +30,12 @@ type Config struct {
 	WatchdogThreshold time.Duration
 	Builtins          BuiltinsConfig
 	Commands          []CommandConfig
-	// Lists are slot lists by name, usable in patterns as a type:
-	// $where:room (see pattern.Types.AddList).
-	Lists map[string][]ListValue
+	// Lists are slot lists by name, usable in patterns as a type,
+	// $where:room, and in templates as {room} (see List).
+	Lists Lists
+	// ExpansionRules are the <name> rules of templates, by name: each a
+	// template (see pattern.CompileTemplate).
+	ExpansionRules map[string]string
 	// BlockLoop, if set, adds a command that holds the main loop on
 	// purpose, to see the watchdog at work (on a device under test, never
 	// in use).
@@ -59,39 +62,165 @@ func (c BlockLoopConfig) WithDefaults() BlockLoopConfig {
 
 // ListValue is one value of a slot list: in YAML a phrase ("kitchen") or
 // {say: PHRASE, value: VALUE} for a synonym ({say: lounge, value: living
-// room}: saying "lounge" sets the parameter to "living room").
+// room}: saying "lounge" sets the parameter to "living room"), or as Home
+// Assistant writes it, {in: PHRASE, out: VALUE}, where PHRASE may be a
+// template without slots ("(living | family) room": one value said
+// several ways).
 type ListValue = pattern.ListValue
 
-// listValueYAML decodes one list value from YAML; see ListValue.
-type listValueYAML pattern.ListValue
+// List is one list of the lists: section: listed values, a number range
+// or a wildcard.
+//
+// In YAML, a list of values as Hark writes it ([kitchen, {say: lounge,
+// value: living room}]), or a mapping as Home Assistant writes it, with
+// one of values: (the same list of values), range: {from: 1, to: 120,
+// step: 1} (whole numbers, step optional; type: number, percentage or
+// temperature is taken and means a number alike) or wildcard: true (any
+// words, as String).
+type List struct {
+	Values   []ListValue
+	Range    *RangeList
+	Wildcard bool
+}
 
-// UnmarshalYAML takes a phrase or a {say, value} mapping.
-func (v *listValueYAML) UnmarshalYAML(n *yaml.Node) error {
+// RangeList is a number list: the whole numbers From, From+Step, … up to
+// To; Step 0 means 1.
+type RangeList struct {
+	From int    `yaml:"from"`
+	To   int    `yaml:"to"`
+	Step int    `yaml:"step"`
+	Type string `yaml:"type"` // number, percentage or temperature: a number alike
+}
+
+// maxInPhrases bounds the phrases one "in" template of a list value may
+// stand for.
+const maxInPhrases = 100
+
+// UnmarshalYAML takes a list of values or a {values | range | wildcard}
+// mapping; see List.
+func (l *List) UnmarshalYAML(n *yaml.Node) error {
 	switch n.Kind {
-	case yaml.ScalarNode:
-		v.Say = n.Value
-		return nil
+	case yaml.SequenceNode:
+		return l.decodeValues(n)
 	case yaml.MappingNode:
+		kinds, kindLine := 0, n.Line
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
-			if val.Kind != yaml.ScalarNode {
-				return yamlError(val.Line, "%s: want a phrase", k.Value)
+			if kinds == 1 {
+				kindLine = k.Line // the second kind
 			}
 			switch k.Value {
-			case "say":
-				v.Say = val.Value
-			case "value":
-				v.Value = val.Value
+			case "values":
+				if val.Kind != yaml.SequenceNode {
+					return yamlError(val.Line, "values: want a list of values")
+				}
+				if err := l.decodeValues(val); err != nil {
+					return err
+				}
+			case "range":
+				var r RangeList
+				if val.Kind != yaml.MappingNode {
+					return yamlError(val.Line, "range: want {from: LOW, to: HIGH}")
+				}
+				if err := decodeKnown(val, &r, "from, to, step and type"); err != nil {
+					return err
+				}
+				l.Range = &r
+			case "wildcard":
+				if err := val.Decode(&l.Wildcard); err != nil {
+					return yamlError(val.Line, "wildcard: want true or false")
+				}
+				if !l.Wildcard {
+					kinds--
+				}
 			default:
-				return yamlError(k.Line, "unknown key %q (a list value has say and value)", k.Value)
+				return yamlError(k.Line, "unknown key %q (a list has values, range or wildcard)", k.Value)
 			}
+			kinds++
 		}
-		if v.Say == "" {
-			return yamlError(n.Line, "a list value needs say")
+		if kinds != 1 {
+			return yamlError(kindLine, "a list has one of values, range or wildcard: true")
 		}
 		return nil
 	}
-	return yamlError(n.Line, "want a phrase or {say: PHRASE, value: VALUE}")
+	return yamlError(n.Line, "want a list of values, or {values: [...]}, {range: {from: 1, to: 10}} or {wildcard: true}")
+}
+
+func (l *List) decodeValues(n *yaml.Node) error {
+	var vals []listValueYAML
+	if err := n.Decode(&vals); err != nil {
+		return err
+	}
+	for _, v := range vals {
+		l.Values = append(l.Values, v...)
+	}
+	return nil
+}
+
+// decodeKnown decodes a mapping into out, refusing keys out has not.
+func decodeKnown(n *yaml.Node, out any, known string) error {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		switch k.Value {
+		case "from", "to", "step", "type":
+		default:
+			return yamlError(k.Line, "unknown key %q (a range has %s)", k.Value, known)
+		}
+	}
+	return n.Decode(out)
+}
+
+// listValueYAML decodes one list value from YAML: one value, or several
+// when an "in" template says it several ways; see ListValue.
+type listValueYAML []ListValue
+
+// UnmarshalYAML takes a phrase or a {say, value} or {in, out} mapping.
+func (v *listValueYAML) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*v = listValueYAML{{Say: n.Value}}
+		return nil
+	case yaml.MappingNode:
+		var say, value string
+		var sayLine int
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			switch k.Value {
+			case "say", "in", "value", "out":
+			case "context", "metadata":
+				return yamlError(k.Line, "%s: Home Assistant's %s of list values is not supported (a list value has say and value, or in and out)", k.Value, k.Value)
+			default:
+				return yamlError(k.Line, "unknown key %q (a list value has say and value, or in and out)", k.Value)
+			}
+			if val.Kind != yaml.ScalarNode {
+				return yamlError(val.Line, "%s: want a phrase", k.Value)
+			}
+			if k.Value == "say" || k.Value == "in" {
+				say, sayLine = val.Value, val.Line
+			} else {
+				value = val.Value
+			}
+		}
+		if say == "" {
+			return yamlError(n.Line, "a list value needs say (or in)")
+		}
+		if !strings.ContainsAny(say, "()[]|<>{};") {
+			*v = listValueYAML{{Say: say, Value: value}}
+			return nil
+		}
+		phrases, err := pattern.TemplatePhrases(say, nil, maxInPhrases)
+		if err != nil {
+			return yamlError(sayLine, "%v", err)
+		}
+		if value == "" {
+			value = say // one value however it is said
+		}
+		for _, p := range phrases {
+			*v = append(*v, ListValue{Say: p, Value: value})
+		}
+		return nil
+	}
+	return yamlError(n.Line, "want a phrase, {say: PHRASE, value: VALUE} or {in: PHRASE, out: VALUE}")
 }
 
 // yamlError is a decoding error as yaml.v3 reports its own, so the
@@ -100,35 +229,28 @@ func yamlError(line int, format string, args ...any) error {
 	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...)}}
 }
 
-// Lists is the lists: section of the configuration as YAML decodes it.
-type Lists map[string][]ListValue
+// Lists is the lists: section of the configuration, by name.
+type Lists map[string]List
 
-// UnmarshalYAML decodes lists whose values are phrases or {say, value}.
-func (l *Lists) UnmarshalYAML(n *yaml.Node) error {
-	var raw map[string][]listValueYAML
-	if err := n.Decode(&raw); err != nil {
-		return err
+// ValueLists is a Lists of lists of values alone, as Hark's own form
+// writes them.
+func ValueLists(lists map[string][]ListValue) Lists {
+	out := make(Lists, len(lists))
+	for name, vals := range lists {
+		out[name] = List{Values: vals}
 	}
-	*l = make(Lists, len(raw))
-	for name, vals := range raw {
-		out := make([]ListValue, len(vals))
-		for i, v := range vals {
-			out[i] = ListValue(v)
-		}
-		(*l)[name] = out
-	}
-	return nil
+	return out
 }
 
 // NewTypesWith is NewTypes with the lists added as types.
-func NewTypesWith(lists map[string][]ListValue) (*pattern.Types, error) {
+func NewTypesWith(lists Lists) (*pattern.Types, error) {
 	types := NewTypes()
 	return types, addLists(types, lists)
 }
 
 // addLists registers lists as types in name order, skipping those types
 // already has as lists.
-func addLists(types *pattern.Types, lists map[string][]ListValue) error {
+func addLists(types *pattern.Types, lists Lists) error {
 	names := make([]string, 0, len(lists))
 	for name := range lists {
 		names = append(names, name)
@@ -136,14 +258,43 @@ func addLists(types *pattern.Types, lists map[string][]ListValue) error {
 	slices.Sort(names)
 	var errs []error
 	for _, name := range names {
-		if _, ok := types.List(name); ok {
-			continue
-		}
-		if err := types.AddList(name, lists[name]...); err != nil {
+		if err := addList(types, name, lists[name]); err != nil {
 			errs = append(errs, fmt.Errorf("lists.%s: %w", name, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// builtinTypes are the names of NewTypes's types, which no list may take.
+var builtinTypes = NewTypes().Names()
+
+// AddTo registers the list as a type of types under name.
+func (l List) AddTo(types *pattern.Types, name string) error { return addList(types, name, l) }
+
+// addList registers one list as a type of types, unless types has it as
+// a list already.
+func addList(types *pattern.Types, name string, l List) error {
+	if _, ok := types.List(name); ok {
+		return nil
+	}
+	if (l.Range != nil || l.Wildcard) && types.Has(name) && !slices.Contains(builtinTypes, name) {
+		return nil
+	}
+	switch {
+	case l.Range != nil:
+		switch l.Range.Type {
+		case "", "number", "percentage", "temperature":
+		default:
+			return fmt.Errorf("range type %q: want number, percentage or temperature", l.Range.Type)
+		}
+		if l.Range.Step < 0 {
+			return fmt.Errorf("range step %d: want 1 or more", l.Range.Step)
+		}
+		return types.AddRange(name, l.Range.From, l.Range.To, l.Range.Step)
+	case l.Wildcard:
+		return types.AddWildcard(name)
+	}
+	return types.AddList(name, l.Values...)
 }
 
 // BuiltinsConfig adjusts the built-in commands, named as BuiltinNames lists.
@@ -153,7 +304,7 @@ type BuiltinsConfig struct {
 }
 
 // CommandConfig is a command declared in the configuration. When Pattern
-// matches, it does what it has, in this order, at least one of them:
+// (or Template) matches, it does what it has, in this order, at least one of them:
 // Run executes a program (a blocking command; no shell) with {name}
 // placeholders replaced by the captured parameters and the intent on its
 // standard input and in its environment (see Intent); Publish sends an MQTT
@@ -165,13 +316,17 @@ type BuiltinsConfig struct {
 // Zero Name and Timeout mean their defaults, on every path: from YAML or
 // from Go (see WithDefaults).
 type CommandConfig struct {
-	Name    string         `yaml:"name"`
-	Pattern string         `yaml:"pattern"`
-	Run     []string       `yaml:"run"`
-	Publish *PublishConfig `yaml:"publish"`
-	Say     Says           `yaml:"say"`
-	Timeout time.Duration  `yaml:"timeout"`
-	Hidden  bool           `yaml:"hidden"`
+	Name    string `yaml:"name"`
+	Pattern string `yaml:"pattern"`
+	// Template is the command's sentence in Home Assistant's (or
+	// Rhasspy's) template syntax instead of Pattern (see
+	// pattern.CompileTemplate); ResolveTemplates turns it into Pattern.
+	Template string         `yaml:"template"`
+	Run      []string       `yaml:"run"`
+	Publish  *PublishConfig `yaml:"publish"`
+	Say      Says           `yaml:"say"`
+	Timeout  time.Duration  `yaml:"timeout"`
+	Hidden   bool           `yaml:"hidden"`
 }
 
 // Says is a command's answer: one phrase or several variants, taken in
@@ -261,6 +416,9 @@ func MatchManager(cfg Config, extra ...commands.Command) (*commands.Manager, err
 	if err != nil {
 		return nil, err
 	}
+	if cfg, err = cfg.ResolveTemplates(types); err != nil {
+		return nil, err
+	}
 	a := &Assistant{types: types, clock: clockwork.NewRealClock()}
 	return commands.NewManager(types, a.commandSet(cfg, extra)...)
 }
@@ -269,8 +427,40 @@ func MatchManager(cfg Config, extra ...commands.Command) (*commands.Manager, err
 // and extra, as the assistant would: it finds clashes (a name declared
 // twice, two commands with the same pattern) that no single command shows.
 func CheckCommands(cfg Config, types *pattern.Types, extra ...commands.Command) error {
-	_, err := commands.NewManager(types, (&Assistant{types: types}).commandSet(cfg, extra)...)
+	cfg, err := cfg.ResolveTemplates(types)
+	if err != nil {
+		return err
+	}
+	_, err = commands.NewManager(types, (&Assistant{types: types}).commandSet(cfg, extra)...)
 	return err
+}
+
+// ResolveTemplates returns cfg with the Pattern of every command that gives
+// a Template set to the template in Hark's syntax, compiled with types
+// (which must have cfg's lists) and cfg's expansion rules. The
+// configuration's loader does it; New takes commands with their Pattern
+// set, so a Config built in Go with templates goes through it first.
+func (cfg Config) ResolveTemplates(types *pattern.Types) (Config, error) {
+	var errs []error
+	var cmds []CommandConfig
+	for i, c := range cfg.Commands {
+		if c.Template == "" || c.Pattern != "" {
+			continue
+		}
+		if cmds == nil {
+			cmds = slices.Clone(cfg.Commands)
+		}
+		p, err := pattern.CompileTemplate(c.Template, types, cfg.ExpansionRules)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("commands[%d].template: %w", i, err))
+			continue
+		}
+		cmds[i].Pattern = p.String()
+	}
+	if cmds != nil {
+		cfg.Commands = cmds
+	}
+	return cfg, errors.Join(errs...)
 }
 
 // ParamNames lists the names of p's parameters.

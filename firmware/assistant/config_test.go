@@ -14,7 +14,7 @@ import (
 // with only say answers, its variants in turn.
 func TestListsSayOnlyAndVariants(t *testing.T) {
 	hark, err := NewTextAssistant(Config{
-		Lists: map[string][]ListValue{"room": {{Say: "kitchen"}, {Say: "living room"}, {Say: "lounge", Value: "living room"}}},
+		Lists: ValueLists(map[string][]ListValue{"room": {{Say: "kitchen"}, {Say: "living room"}, {Say: "lounge", Value: "living room"}}}),
 		Commands: []CommandConfig{
 			{Name: "light", Pattern: "turn (on|off) the $where:room light", Say: Says{"OK, the {where} light."}},
 			{Name: "hello", Pattern: "hello there", Say: Says{"Hi.", "Hello.", "Hey."}},
@@ -44,7 +44,7 @@ func TestUnknownListIsAnError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "unknown type room") {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := NewTypesWith(map[string][]ListValue{"Number": {{Say: "x"}}}); err == nil {
+	if _, err := NewTypesWith(ValueLists(map[string][]ListValue{"Number": {{Say: "x"}}})); err == nil {
 		t.Error("a list named like a built-in type was accepted")
 	}
 }
@@ -55,7 +55,7 @@ func TestProgramGetsIntent(t *testing.T) {
 	c := CommandConfig{Name: "light", Timeout: time.Minute, Run: []string{"/bin/sh", "-c",
 		`read -r intent; printf '%s|%s|%s|%s|%s' "$intent" "$HARK_COMMAND" "$HARK_TEXT" "$HARK_PARAM_WHERE" "$HARK_PARAM_N_2"`}}
 	hark, err := NewTextAssistant(Config{
-		Lists:    map[string][]ListValue{"room": {{Say: "lounge", Value: "living room"}}},
+		Lists:    ValueLists(map[string][]ListValue{"room": {{Say: "lounge", Value: "living room"}}}),
 		Commands: []CommandConfig{{Name: "light", Pattern: "dim the $where:room light to $n-2:Number", Run: c.Run}},
 	}, nil)
 	if err == nil {
@@ -63,7 +63,7 @@ func TestProgramGetsIntent(t *testing.T) {
 		t.Fatal("a parameter name with '-' compiled")
 	}
 	hark, err = NewTextAssistant(Config{
-		Lists:    map[string][]ListValue{"room": {{Say: "lounge", Value: "living room"}}},
+		Lists:    ValueLists(map[string][]ListValue{"room": {{Say: "lounge", Value: "living room"}}}),
 		Commands: []CommandConfig{{Name: "light", Pattern: "dim the $where:room light to $n_2:Number", Run: c.Run}},
 	}, nil)
 	if err != nil {

@@ -41,11 +41,18 @@ type Config struct {
 	Builtins   assistant.BuiltinsConfig  `yaml:"builtins"`
 	Commands   []assistant.CommandConfig `yaml:"commands"`
 	Lists      assistant.Lists           `yaml:"lists"`
-	Debug      DebugConfig               `yaml:"debug"`
+	// ExpansionRules are the <name> rules of templates (see
+	// assistant.Config.ExpansionRules).
+	ExpansionRules map[string]string `yaml:"expansion_rules"`
+	Debug          DebugConfig       `yaml:"debug"`
 	// The smart-home integrations, off when absent (see integrations.go).
 	MQTT          *mqtt.Config    `yaml:"mqtt"`
 	HomeAssistant *hass.Config    `yaml:"home_assistant"`
 	Wyoming       *wyoming.Config `yaml:"wyoming"`
+
+	// Warnings are what the file may not mean as written, in file order
+	// (hark config check prints them); they do not fail loading.
+	Warnings Errors `yaml:"-"`
 }
 
 // ButtonConfig is the push-to-talk button.
@@ -158,6 +165,7 @@ func (c *Config) Assistant() assistant.Config {
 		Commands:          c.Commands,
 		BlockLoop:         c.Debug.BlockLoop,
 		Lists:             c.Lists,
+		ExpansionRules:    c.ExpansionRules,
 	}
 }
 
@@ -278,6 +286,8 @@ func parse(name string, data []byte, modelMustExist bool) (*Config, error) {
 		slices.SortStableFunc(v.errs, func(a, b *Error) int { return a.Line - b.Line })
 		return nil, v.errs
 	}
+	slices.SortStableFunc(v.warns, func(a, b *Error) int { return a.Line - b.Line })
+	cfg.Warnings = v.warns
 	return &cfg, nil
 }
 
@@ -390,7 +400,8 @@ type validator struct {
 	file      string
 	idx       nodeIndex
 	errs      Errors
-	skipModel bool // the model directory's existence is not checked
+	warns     Errors // see Config.Warnings
+	skipModel bool   // the model directory's existence is not checked
 }
 
 func (v *validator) fail(key, format string, args ...any) {

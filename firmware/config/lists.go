@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -20,15 +22,40 @@ func (v *validator) lists(c *Config) *pattern.Types {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if err := types.AddList(name, c.Lists[name]...); err != nil {
+		if err := c.Lists[name].AddTo(types, name); err != nil {
 			v.fail("lists."+name, "%v", err)
 		}
 	}
+	v.expansionRules(c, types)
 	return types
 }
 
-// commands checks each declared command: a pattern that compiles with
-// types, at least one of run, publish and say, and placeholders that name
+// expansionRules checks that each rule of expansion_rules: is a template
+// whose rules and lists are there.
+func (v *validator) expansionRules(c *Config, types *pattern.Types) {
+	names := make([]string, 0, len(c.ExpansionRules))
+	for name := range c.ExpansionRules {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		key := "expansion_rules." + name
+		if name == "" || strings.ContainsAny(name, "()[]{}<>|;") {
+			v.fail(key, "a rule name holds none of ()[]{}<>|;")
+			continue
+		}
+		// A rule alone may be all optional ([the]): it is checked in a
+		// sentence that has a word besides.
+		_, err := pattern.CompileTemplate("x <"+name+">", types, c.ExpansionRules)
+		var se *pattern.SyntaxError
+		if errors.As(err, &se) {
+			v.fail(key, "%s", strings.TrimPrefix(se.Msg, "in <"+name+">: "))
+		}
+	}
+}
+
+// commands checks each declared command: a pattern (or a template, which
+// it turns into Pattern) that compiles with types, at least one of run, publish and say, and placeholders that name
 // what there is.
 func (v *validator) commands(c *Config, types *pattern.Types) {
 	names := map[string]bool{}
@@ -63,13 +90,26 @@ func (v *validator) commands(c *Config, types *pattern.Types) {
 				v.fail(v.sayKey(key, j, len(cmd.Say)), "an empty answer")
 			}
 		}
-		if cmd.Pattern == "" {
-			v.fail(key+".pattern", "a pattern is required")
+		var pat *pattern.Pattern
+		switch {
+		case cmd.Pattern != "" && cmd.Template != "":
+			v.fail(key+".template", "a command gives pattern (Hark's syntax) or template (Home Assistant's), not both")
 			continue
-		}
-		pat, ok := v.compile(key+".pattern", cmd.Pattern, types)
-		if !ok {
+		case cmd.Template != "":
+			var ok bool
+			if pat, ok = v.compileTemplate(key+".template", cmd.Template, types, c.ExpansionRules); !ok {
+				continue
+			}
+			cmd.Pattern = pat.String()
+		case cmd.Pattern == "":
+			v.fail(key+".pattern", "a pattern is required (or a template)")
 			continue
+		default:
+			var ok bool
+			if pat, ok = v.compile(key+".pattern", cmd.Pattern, types); !ok {
+				continue
+			}
+			v.patternWarnings(key+".pattern", cmd.Pattern, c)
 		}
 		params := assistant.ParamNames(pat)
 		for j, arg := range cmd.Run {
@@ -107,6 +147,20 @@ func (v *validator) compile(key, src string, types *pattern.Types) (*pattern.Pat
 		return nil, false
 	}
 	pat, err := pattern.Compile(src, types)
+	if err != nil {
+		v.fail(key, "%v", err)
+		return nil, false
+	}
+	return pat, true
+}
+
+// compileTemplate compiles the template at key, reporting a problem there.
+func (v *validator) compileTemplate(key, src string, types *pattern.Types, rules map[string]string) (*pattern.Pattern, bool) {
+	if n := utf8.RuneCountInString(src); n > maxPatternLen {
+		v.fail(key, "%d characters long; at most %d", n, maxPatternLen)
+		return nil, false
+	}
+	pat, err := pattern.CompileTemplate(src, types, rules)
 	if err != nil {
 		v.fail(key, "%v", err)
 		return nil, false

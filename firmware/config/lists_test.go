@@ -27,13 +27,13 @@ commands:
 		t.Fatal(err)
 	}
 	want := []assistant.ListValue{{Say: "kitchen"}, {Say: "bedroom"}, {Say: "living room"}, {Say: "lounge", Value: "living room"}}
-	if !reflect.DeepEqual(cfg.Lists["room"], want) {
+	if !reflect.DeepEqual(cfg.Lists["room"].Values, want) {
 		t.Errorf("lists.room = %+v", cfg.Lists["room"])
 	}
 	if got := cfg.Commands[1].Say; len(got) != 3 || got[1] != "Hello." {
 		t.Errorf("say variants = %q", got)
 	}
-	if a := cfg.Assistant(); !reflect.DeepEqual(a.Lists, map[string][]assistant.ListValue(cfg.Lists)) {
+	if a := cfg.Assistant(); !reflect.DeepEqual(a.Lists, cfg.Lists) {
 		t.Errorf("Assistant().Lists = %v", a.Lists)
 	}
 
@@ -48,7 +48,7 @@ commands:
 		{"empty list", "lists:\n  room: []\n", "lists.room", 4, "no values"},
 		{"synonym twice", "lists:\n  room: [{say: den, value: a}, {say: Den, value: b}]\n", "lists.room", 4, "said for two values"},
 		{"list value key", "lists:\n  room: [{say: den, valeu: a}]\n", "lists.room[0].valeu", 4, `unknown key "valeu"`},
-		{"list value without say", "lists:\n  room: [{value: a}]\n", "lists.room[0].value", 4, "needs say"},
+		{"list value without say", "lists:\n  room: [{value: a}]\n", "lists.room[0].value", 4, "needs say (or in)"},
 		{"say placeholder in a variant", "commands:\n  - pattern: hi\n    say: [ok, \"{x}\"]\n", "commands[0].say[1]", 5, "{x} is neither"},
 		{"output without run", "commands:\n  - pattern: hi\n    say: \"{output}\"\n", "commands[0].say", 5, "{output} is neither"},
 		{"publish without mqtt", "commands:\n  - pattern: hi\n    publish: {topic: a/b}\n", "commands[0].publish", 5, "needs the mqtt: section"},

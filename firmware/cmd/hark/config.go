@@ -23,6 +23,10 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitConfig
 	}
+	// Warnings (file:line: key: warning: ...) leave the exit status alone.
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, w)
+	}
 	fmt.Fprintf(stdout, "%s: ok (%s, model %s, %d declared commands)\n", path, cfg.Recognizer.Engine, cfg.Recognizer.Model, len(cfg.Commands))
 	return exitOK
 }
