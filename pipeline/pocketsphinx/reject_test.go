@@ -40,10 +40,10 @@ func TestRejection(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res := recogniseResult(t, r, inPCM); res.Text != in || res.Rejected {
-		t.Errorf("%q: heard %q, rejected %v (gap %.2f, threshold %.2f); want it accepted", in, res.Text, res.Rejected, r.lastGap, DefaultRejectThreshold)
+		t.Errorf("%q: heard %q, rejected %v (ratio %.2f, threshold %.2f); want it accepted", in, res.Text, res.Rejected, r.lastRatio, DefaultRejectThreshold)
 	}
 	if res := recogniseResult(t, r, outPCM); !res.Rejected {
-		t.Errorf("%q: heard %q, not rejected (gap %.2f, threshold %.2f)", out, res.Text, r.lastGap, DefaultRejectThreshold)
+		t.Errorf("%q: heard %q, not rejected (ratio %.2f, threshold %.2f)", out, res.Text, r.lastRatio, DefaultRejectThreshold)
 	}
 
 	off := newRecognizer(t, Config{RejectThreshold: -1})
@@ -59,5 +59,21 @@ func TestRejection(t *testing.T) {
 	}
 	if res := recogniseResult(t, r, outPCM); res.Rejected {
 		t.Errorf("open decoding: %q rejected (%+v)", out, res)
+	}
+}
+
+// TestSpeechRatio: the ratio counts the frames either path spends in
+// speech, each segment's score spread over its frames, and leaves out
+// silence both agree on and a grammar's (NULL) transitions.
+func TestSpeechRatio(t *testing.T) {
+	gram := []segment{{"<sil>", 0, 9, -1000}, {"stop", 10, 19, -400}, {"(NULL)", 19, 19, 0}, {"<sil>", 20, 29, -10}}
+	free := []segment{{"SIL", 0, 11, -12}, {"S", 12, 15, -80}, {"T", 16, 21, -120}, {"SIL", 22, 29, -1}}
+	// Frames 10-21: the grammar's 10-19 (-400) and 2 of its trailing
+	// <sil> (-2); the loop's last 2 frames of SIL (-2), S and T (-200).
+	if got, want := speechRatio(gram, free), 402.0/202.0; got < want-1e-9 || got > want+1e-9 {
+		t.Errorf("speechRatio = %v, want %v", got, want)
+	}
+	if got := speechRatio(gram[:1], free[:1]); got != 1 {
+		t.Errorf("silence only: speechRatio = %v, want 1", got)
 	}
 }
