@@ -3,6 +3,7 @@ package lang
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -259,4 +260,32 @@ func must(p *Pack, err error) *Pack {
 		panic(err)
 	}
 	return p
+}
+
+// A ranged Number's grammar spells its values in the pack's language:
+// before, Number(20..30) in a German command gave the recognizer
+// "twenty five".
+func TestRangeSpeaksTheLanguage(t *testing.T) {
+	for _, tt := range []struct{ code, want, not string }{
+		{"en", "twenty five", "fünfundzwanzig"},
+		{"de", "fünfundzwanzig", "twenty"},
+		{"fr", "vingt cinq", "twenty"},
+	} {
+		p, err := Load(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := pattern.NewGrammarBuilder()
+		pat := pattern.MustCompile("x $n:Number(20..30)", p.NewTypes())
+		g := &grammar.Grammar{Commands: []grammar.Command{{Name: "c", Body: b.Node(pat)}}, Rules: b.Rules()}
+		if err := g.Check(); err != nil {
+			t.Fatalf("%s: %v", tt.code, err)
+		}
+		if !g.Accepts(strings.Fields("x " + tt.want)) {
+			t.Errorf("%s: the range's grammar refuses %q", tt.code, tt.want)
+		}
+		if slices.Contains(g.Vocabulary(), strings.Fields(tt.not)[0]) {
+			t.Errorf("%s: the range's vocabulary holds %q", tt.code, tt.not)
+		}
+	}
 }

@@ -126,11 +126,11 @@ func vocabulary(n node, add func(string)) (open bool) {
 		case n.def.root != nil:
 			return vocabulary(n.def.root, add)
 		case n.def.Name == TypeNumber && n.ranged:
-			for _, w := range rangeVocabulary(n.lo, n.hi, n.step) {
+			for _, w := range rangeVocabulary(n.def.numbers, n.lo, n.hi, n.step) {
 				add(w)
 			}
 		case n.def.Name == TypeNumber:
-			for _, w := range numberVocabulary() {
+			for _, w := range n.def.numbers.Vocabulary() {
 				add(w)
 			}
 		default:

@@ -270,7 +270,7 @@ func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 	}
 	limit := pos
 	words := []string{}
-	for limit < len(m.toks) && isNumberWord(m.toks[limit].Norm) {
+	for limit < len(m.toks) && n.def.numbers.IsWord(m.toks[limit].Norm) {
 		words = append(words, m.toks[limit].Norm)
 		limit++
 	}
@@ -281,7 +281,7 @@ func (n *paramNode) matchNumber(m *matcher, pos int, k func(int) bool) bool {
 		if m.charge(end - pos) {
 			return false
 		}
-		v, ok := ParseSpoken(words[:end-pos])
+		v, ok := n.def.numbers.Parse(words[:end-pos])
 		if ok && n.inRange(v) && m.bind(n.name, Value{Type: TypeNumber, Text: m.u.span(pos, end), Value: v}, end, k) {
 			return true
 		}

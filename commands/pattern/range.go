@@ -27,23 +27,23 @@ func rangeValues(lo, hi, step int) (values []int, all bool) {
 	return values, true
 }
 
-// rangePhrases spells every value of a range as Spell does, each value's
-// forms together; all reports whether the range had no more values than
-// maxRangedAlternatives.
-func rangePhrases(lo, hi, step int) (phrases []string, all bool) {
+// rangePhrases spells every value of a range in ns's language (nil:
+// English), each value's forms together; all reports whether the range
+// had no more values than maxRangedAlternatives.
+func rangePhrases(ns *Numbers, lo, hi, step int) (phrases []string, all bool) {
 	values, all := rangeValues(lo, hi, step)
 	for _, v := range values {
-		phrases = append(phrases, Spell(v)...)
+		phrases = append(phrases, ns.Spell(v)...)
 	}
 	return phrases, all
 }
 
 // rangeVocabulary is the words a ranged Number can be said with: those of
 // its values' spellings, or every number word for a range too wide to list.
-func rangeVocabulary(lo, hi, step int) []string {
-	phrases, all := rangePhrases(lo, hi, step)
+func rangeVocabulary(ns *Numbers, lo, hi, step int) []string {
+	phrases, all := rangePhrases(ns, lo, hi, step)
 	if !all {
-		return numberVocabulary()
+		return ns.Vocabulary()
 	}
 	seen := map[string]bool{}
 	var words []string
@@ -62,7 +62,7 @@ func rangeVocabulary(lo, hi, step int) []string {
 // rangedNumber is the sub-rule of a ranged Number: its values' spoken
 // forms as alternatives, and as its phrase list, or the general number
 // rule for a range wider than maxRangedAlternatives values.
-func (b *GrammarBuilder) rangedNumber(lo, hi, step int) grammar.Node {
+func (b *GrammarBuilder) rangedNumber(ns *Numbers, lo, hi, step int) grammar.Node {
 	name := fmt.Sprintf("%s(%d..%d)", NumberRule, lo, hi)
 	if step > 1 {
 		name = fmt.Sprintf("%s(%d..%d/%d)", NumberRule, lo, hi, step)
@@ -71,7 +71,7 @@ func (b *GrammarBuilder) rangedNumber(lo, hi, step int) grammar.Node {
 		return grammar.RefTo(name)
 	}
 	b.known[name] = true
-	phrases, all := rangePhrases(lo, hi, step)
+	phrases, all := rangePhrases(ns, lo, hi, step)
 	rule := grammar.Rule{Name: name, Phrases: phrases}
 	if all {
 		alts := make([]grammar.Node, len(phrases))
@@ -80,8 +80,7 @@ func (b *GrammarBuilder) rangedNumber(lo, hi, step int) grammar.Node {
 		}
 		rule.Body = grammar.A(alts...)
 	} else {
-		b.numberRules()
-		rule.Body = grammar.RefTo(NumberRule)
+		rule.Body = b.number(ns)
 	}
 	b.rules = append(b.rules, rule)
 	return grammar.RefTo(name)

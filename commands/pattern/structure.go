@@ -65,6 +65,18 @@ func (b *GrammarBuilder) node(n node) grammar.Node {
 	panic(fmt.Sprintf("pattern: no grammar for %T", n))
 }
 
+// number is the rule of numbers in ns's language (nil: English), added
+// once.
+func (b *GrammarBuilder) number(ns *Numbers) grammar.Node {
+	if ns == nil {
+		b.numberRules()
+	} else if !b.known[NumberRule] {
+		b.known[NumberRule] = true
+		b.rules = append(b.rules, ns.GrammarRules()...)
+	}
+	return grammar.RefTo(NumberRule)
+}
+
 func (b *GrammarBuilder) param(n *paramNode) grammar.Node {
 	switch {
 	case n.def.root != nil:
@@ -76,10 +88,9 @@ func (b *GrammarBuilder) param(n *paramNode) grammar.Node {
 		}
 		return grammar.RefTo(name)
 	case n.def.Name == TypeNumber && n.ranged:
-		return b.rangedNumber(n.lo, n.hi, n.step)
+		return b.rangedNumber(n.def.numbers, n.lo, n.hi, n.step)
 	case n.def.Name == TypeNumber:
-		b.numberRules()
-		return grammar.RefTo(NumberRule)
+		return b.number(n.def.numbers)
 	case n.def.Name == TypeWord:
 		return grammar.Any(false)
 	}
