@@ -29,7 +29,7 @@ var (
 	// flashRan: scenario 1 ran; flashed: its make flash installed Hark.
 	flashRan, flashed bool
 	// arch is the guest's (RIG_ARCH): amd64 runs every scenario; arm64, the
-	// Pi's architecture, is scenario 9: scenarios 1, 2 and 4 with the
+	// Pi's architecture, is scenario 9: scenarios 1, 2, 4 and 11 with the
 	// cross-built hark-linux-arm64 and PocketSphinx (no real arm64 libvosk
 	// here, only the link-only stub).
 	arch = "amd64"
@@ -358,6 +358,7 @@ func TestScenarios(t *testing.T) {
 			t.Run("1_fresh_flash", scenarioFreshFlash)
 			t.Run("2_press_and_speak_pocketsphinx", func(t *testing.T) { scenarioPressAndSpeak(t, "pocketsphinx") })
 			t.Run("4_watchdog", scenarioWatchdog)
+			t.Run("11_wyoming_satellite", scenarioWyoming)
 		})
 		return
 	}
