@@ -19,6 +19,8 @@ type homeAssistant struct {
 	sat  *wyoming.Satellite // nil: no wyoming: section
 	conv assistant.Fallback // nil: no home_assistant: section
 	log  *slog.Logger
+	// notFound is the answer when neither can be asked.
+	notFound commands.Response
 }
 
 var _ assistant.Fallback = homeAssistant{}
@@ -40,7 +42,7 @@ func (h homeAssistant) Answer(ctx context.Context, u assistant.Utterance) comman
 	if h.conv != nil {
 		return h.conv.Answer(ctx, u)
 	}
-	r := commands.NotFound()
+	r := h.notFound
 	r.Command = assistant.FallbackCommand
 	return r
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/lang"
 	"github.com/hark-assistant/hark/drivers/led"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/config"
@@ -25,12 +26,19 @@ type integrations struct {
 	hass    *hass.Client
 	wyoming *wyoming.Satellite
 	log     *slog.Logger
+	// notFound is "Sorry, I didn't get that" in the configured language.
+	notFound commands.Response
 }
 
 // openIntegrations builds the configured bridges; they start in Run's group.
 // light (nil: none) shows whether Home Assistant's timers run.
 func openIntegrations(cfg *config.Config, version string, light *led.Driver, log *slog.Logger) (*integrations, error) {
-	in := &integrations{inputs: make(chan func(*assistant.Assistant), 64), log: log}
+	pack := cfg.Pack
+	if pack == nil {
+		pack = lang.Default()
+	}
+	in := &integrations{inputs: make(chan func(*assistant.Assistant), 64), log: log,
+		notFound: commands.NotFoundSaying(pack.Reply("not_found"))}
 	if cfg.MQTT != nil {
 		mc := *cfg.MQTT
 		mc.Version = version
@@ -84,7 +92,7 @@ func (in *integrations) options(opts assistant.Options) assistant.Options {
 		opts.Publisher = mqttPublisher{in.mqtt}
 	}
 	if in.hass != nil || in.wyoming != nil {
-		fb := homeAssistant{sat: in.wyoming, log: in.log}
+		fb := homeAssistant{sat: in.wyoming, log: in.log, notFound: in.notFound}
 		if in.hass != nil {
 			fb.conv = conversation{in}
 		}
@@ -132,7 +140,7 @@ func (in *integrations) converse(ctx context.Context, u assistant.Utterance) com
 	if u.Text == "" {
 		// Speech outside the grammar: no words to send, only audio,
 		// which the conversation agent does not take.
-		r := commands.NotFound()
+		r := in.notFound
 		r.Command = assistant.FallbackCommand
 		return r
 	}

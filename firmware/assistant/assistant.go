@@ -130,10 +130,6 @@ type Options struct {
 	// Pressed FromRemote) lasts: there is no button to release. Default
 	// 5 s.
 	ListenWindow time.Duration
-	// Language is the language spoken (a pack of commands/lang): the
-	// built-ins' sentences, every reply, numbers, the joiners between
-	// commands. nil is English.
-	Language *lang.Pack
 }
 
 // defaultGrace is Options.Grace's default.
@@ -245,8 +241,8 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		grace:    cmp.Or(opts.Grace, defaultGrace),
 		window:   cmp.Or(opts.ListenWindow, 5*time.Second),
 		grammar:  cfg.Grammar,
-		types:    NewTypesIn(opts.Language),
-		lang:     packOr(opts.Language),
+		types:    NewTypesIn(cfg.Language),
+		lang:     packOr(cfg.Language),
 		turns:    map[int]*turnRun{},
 		decoding: map[int]int{},
 	}
@@ -282,7 +278,7 @@ func New(cfg Config, dev Devices, opts Options) (*Assistant, error) {
 		a.stop()
 		return nil, fmt.Errorf("commands: %w", err)
 	}
-	m, err := commands.NewManagerWith(a.types, a.managerConfig(opts.Language), cmds...)
+	m, err := commands.NewManagerWith(a.types, a.managerConfig(cfg.Language), cmds...)
 	if err != nil {
 		a.stop()
 		return nil, fmt.Errorf("commands: %w", err)

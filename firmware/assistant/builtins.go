@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jonboulle/clockwork"
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/lang"
@@ -59,31 +58,6 @@ func NewTypesIn(p *lang.Pack) *pattern.Types {
 		return NewTypes()
 	}
 	return p.NewTypes()
-}
-
-// NewTypesWithIn is NewTypesWith in the language of p (nil: English).
-func NewTypesWithIn(p *lang.Pack, lists Lists) (*pattern.Types, error) {
-	types := NewTypesIn(p)
-	return types, addLists(types, lists)
-}
-
-// MatchManagerIn is MatchManager in the language of p (nil: English):
-// its built-ins, numbers, joiners and repeat command.
-func MatchManagerIn(p *lang.Pack, cfg Config, extra ...commands.Command) (*commands.Manager, error) {
-	types, err := NewTypesWithIn(p, cfg.Lists)
-	if err != nil {
-		return nil, err
-	}
-	a := &Assistant{types: types, lang: packOr(p), clock: clockwork.NewRealClock()}
-	return commands.NewManagerWith(types, a.managerConfig(p), a.commandSet(cfg, extra)...)
-}
-
-// CheckCommandsIn is CheckCommands in the language of p (nil: English);
-// types should come from NewTypesIn(p).
-func CheckCommandsIn(p *lang.Pack, cfg Config, types *pattern.Types, extra ...commands.Command) error {
-	a := &Assistant{types: types, lang: packOr(p)}
-	_, err := commands.NewManagerWith(types, a.managerConfig(p), a.commandSet(cfg, extra)...)
-	return err
 }
 
 // managerConfig is the command manager's configuration for the language

@@ -27,7 +27,7 @@ func TestChoiceValuesReachCommands(t *testing.T) {
 			{Name: "blind", Pattern: "$move:(open|close) the blind", Say: Says{"{move}"}},
 		},
 	}
-	types, err := NewTypesWith(cfg.Lists)
+	types, err := NewTypesWith(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

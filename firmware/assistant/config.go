@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hark-assistant/hark/commands"
+	"github.com/hark-assistant/hark/commands/lang"
 	"github.com/hark-assistant/hark/commands/pattern"
 )
 
@@ -40,6 +41,10 @@ type Config struct {
 	// purpose, to see the watchdog at work (on a device under test, never
 	// in use).
 	BlockLoop *BlockLoopConfig
+	// Language is the language spoken (a pack of commands/lang): the
+	// built-ins' sentences, every reply, numbers, the joiners between
+	// commands. nil is English.
+	Language *lang.Pack
 }
 
 // BlockLoopConfig is the debug command that blocks the main loop: saying
@@ -242,10 +247,11 @@ func ValueLists(lists map[string][]ListValue) Lists {
 	return out
 }
 
-// NewTypesWith is NewTypes with the lists added as types.
-func NewTypesWith(lists Lists) (*pattern.Types, error) {
-	types := NewTypes()
-	return types, addLists(types, lists)
+// NewTypesWith is the types of cfg's language (NewTypesIn) with cfg's
+// lists added.
+func NewTypesWith(cfg Config) (*pattern.Types, error) {
+	types := NewTypesIn(cfg.Language)
+	return types, addLists(types, cfg.Lists)
 }
 
 // addLists registers lists as types in name order, skipping those types
@@ -412,15 +418,15 @@ func NewTypes() *pattern.Types {
 // its lists as types), the built-ins. It is for matching and grammars
 // (hark match, grammar and transcribe): its handlers must not be run.
 func MatchManager(cfg Config, extra ...commands.Command) (*commands.Manager, error) {
-	types, err := NewTypesWith(cfg.Lists)
+	types, err := NewTypesWith(cfg)
 	if err != nil {
 		return nil, err
 	}
 	if cfg, err = cfg.ResolveTemplates(types); err != nil {
 		return nil, err
 	}
-	a := &Assistant{types: types, clock: clockwork.NewRealClock()}
-	return commands.NewManager(types, a.commandSet(cfg, extra)...)
+	a := &Assistant{types: types, lang: packOr(cfg.Language), clock: clockwork.NewRealClock()}
+	return commands.NewManagerWith(types, a.managerConfig(cfg.Language), a.commandSet(cfg, extra)...)
 }
 
 // CheckCommands builds the command set cfg declares, with the built-ins
@@ -431,7 +437,8 @@ func CheckCommands(cfg Config, types *pattern.Types, extra ...commands.Command) 
 	if err != nil {
 		return err
 	}
-	_, err = commands.NewManager(types, (&Assistant{types: types}).commandSet(cfg, extra)...)
+	a := &Assistant{types: types, lang: packOr(cfg.Language)}
+	_, err = commands.NewManagerWith(types, a.managerConfig(cfg.Language), a.commandSet(cfg, extra)...)
 	return err
 }
 

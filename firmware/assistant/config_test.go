@@ -44,7 +44,7 @@ func TestUnknownListIsAnError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "unknown type room") {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := NewTypesWith(ValueLists(map[string][]ListValue{"Number": {{Say: "x"}}})); err == nil {
+	if _, err := NewTypesWith(Config{Lists: ValueLists(map[string][]ListValue{"Number": {{Say: "x"}}})}); err == nil {
 		t.Error("a list named like a built-in type was accepted")
 	}
 }

@@ -42,7 +42,7 @@ func TestBuiltinsSpeakTheLanguage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ta, err := NewTextAssistantWith(Config{}, Options{Language: p, Clock: clockwork.NewFakeClockAt(at)})
+		ta, err := NewTextAssistantWith(Config{Language: p}, Options{Clock: clockwork.NewFakeClockAt(at)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 	"periph.io/x/conn/v3/gpio"
 
+	"github.com/hark-assistant/hark/commands/lang"
 	"github.com/hark-assistant/hark/drivers/pins"
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/hass"
@@ -31,16 +32,20 @@ func DefaultPaths() []string { return []string{"/etc/hark/hark.yaml", "hark.yaml
 // Config is Hark's configuration, read from hark.yaml. Durations are written
 // the Go way ("500ms", "1.5s", "2m").
 type Config struct {
-	Button     ButtonConfig              `yaml:"button"`
-	LED        LEDConfig                 `yaml:"led"`
-	Audio      AudioConfig               `yaml:"audio"`
-	Recognizer RecognizerConfig          `yaml:"recognizer"`
-	Watchdog   WatchdogConfig            `yaml:"watchdog"`
-	Speech     SpeechConfig              `yaml:"speech"`
-	LogLevel   string                    `yaml:"log_level"`
-	Builtins   assistant.BuiltinsConfig  `yaml:"builtins"`
-	Commands   []assistant.CommandConfig `yaml:"commands"`
-	Lists      assistant.Lists           `yaml:"lists"`
+	Button     ButtonConfig     `yaml:"button"`
+	LED        LEDConfig        `yaml:"led"`
+	Audio      AudioConfig      `yaml:"audio"`
+	Recognizer RecognizerConfig `yaml:"recognizer"`
+	Watchdog   WatchdogConfig   `yaml:"watchdog"`
+	Speech     SpeechConfig     `yaml:"speech"`
+	LogLevel   string           `yaml:"log_level"`
+	// Language is the language spoken (commands/lang): en (default), de,
+	// fr, or a pack file's path. Pack is it loaded.
+	Language string                    `yaml:"language"`
+	Pack     *lang.Pack                `yaml:"-"`
+	Builtins assistant.BuiltinsConfig  `yaml:"builtins"`
+	Commands []assistant.CommandConfig `yaml:"commands"`
+	Lists    assistant.Lists           `yaml:"lists"`
 	// ExpansionRules are the <name> rules of templates (see
 	// assistant.Config.ExpansionRules).
 	ExpansionRules map[string]string `yaml:"expansion_rules"`
@@ -166,6 +171,7 @@ func (c *Config) Assistant() assistant.Config {
 		BlockLoop:         c.Debug.BlockLoop,
 		Lists:             c.Lists,
 		ExpansionRules:    c.ExpansionRules,
+		Language:          c.Pack,
 	}
 }
 
@@ -498,6 +504,7 @@ func (v *validator) validate(c *Config) {
 
 	v.between("watchdog.threshold", c.Watchdog.Threshold, 50*time.Millisecond, time.Minute)
 
+	v.language(c)
 	if c.Speech.Voice == "" {
 		v.failAt("speech.voice", "a voice is required, e.g. en-us")
 	}
@@ -529,6 +536,27 @@ func (v *validator) validate(c *Config) {
 	v.integrations(c)
 	v.debug(c)
 	v.commandSet(c, types)
+}
+
+// language loads the language pack and lets it set what the file does not:
+// speech.voice, and the language Home Assistant's conversation agent is
+// asked in (sent only when language: is set).
+func (v *validator) language(c *Config) {
+	if c.Language == "" {
+		return
+	}
+	p, err := lang.Load(c.Language)
+	if err != nil {
+		v.failAt("language", "%v", err)
+		return
+	}
+	c.Pack = p
+	if _, named := v.idx.lines["speech.voice"]; !named {
+		c.Speech.Voice = p.Voice
+	}
+	if c.HomeAssistant != nil && c.HomeAssistant.Language == "" {
+		c.HomeAssistant.Language = p.Code
+	}
 }
 
 // audioBackends are the values of audio.backend, as

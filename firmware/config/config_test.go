@@ -453,3 +453,43 @@ func TestParseWyoming(t *testing.T) {
 		}
 	}
 }
+
+// language: loads its pack; the voice follows it unless speech.voice is
+// set, as does the language Home Assistant's conversation agent is asked
+// in (none is sent without language:); an unknown language is placed at
+// its key.
+func TestLanguage(t *testing.T) {
+	dir := t.TempDir()
+	token := filepath.Join(dir, "token")
+	if err := os.WriteFile(token, []byte("t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ha := fmt.Sprintf("home_assistant: {url: http://ha.local:8123, token_file: %s}\n", token)
+	for _, tt := range []struct {
+		src, voice, haLanguage, pack string
+	}{
+		{ha, "en-us", "", ""},
+		{"language: de\n" + ha, "de", "de", "de"},
+		{"language: fr\nspeech: {voice: fr-be}\n", "fr-be", "", "fr"},
+	} {
+		cfg, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		pack := ""
+		if cfg.Pack != nil {
+			pack = cfg.Pack.Code
+		}
+		haLanguage := ""
+		if cfg.HomeAssistant != nil {
+			haLanguage = cfg.HomeAssistant.Language
+		}
+		if cfg.Speech.Voice != tt.voice || haLanguage != tt.haLanguage || pack != tt.pack || cfg.Assistant().Language != cfg.Pack {
+			t.Errorf("%q: voice %q, HA language %q, pack %q; want %q, %q, %q", tt.src, cfg.Speech.Voice, haLanguage, pack, tt.voice, tt.haLanguage, tt.pack)
+		}
+	}
+	_, err := Parse("hark.yaml", []byte(configWithModel(t)+"language: klingon\n"))
+	if err == nil || !strings.Contains(err.Error(), "hark.yaml:") || !strings.Contains(err.Error(), ": language: ") {
+		t.Errorf("an unknown language: %v", err)
+	}
+}

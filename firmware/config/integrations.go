@@ -37,5 +37,5 @@ func (v *validator) debug(c *Config) {
 	}
 	*c.Debug.BlockLoop = c.Debug.BlockLoop.WithDefaults()
 	v.between("debug.block_loop.hold", c.Debug.BlockLoop.Hold, 100*time.Millisecond, 10*time.Minute)
-	v.compile("debug.block_loop.pattern", c.Debug.BlockLoop.Pattern, assistant.NewTypes())
+	v.compile("debug.block_loop.pattern", c.Debug.BlockLoop.Pattern, assistant.NewTypesIn(c.Pack))
 }

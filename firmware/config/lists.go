@@ -15,7 +15,7 @@ import (
 // lists checks the lists: section and returns the parameter types the
 // commands may use: the built-ins' and every list that is valid.
 func (v *validator) lists(c *Config) *pattern.Types {
-	types := assistant.NewTypes()
+	types := assistant.NewTypesIn(c.Pack)
 	names := make([]string, 0, len(c.Lists))
 	for name := range c.Lists {
 		names = append(names, name)

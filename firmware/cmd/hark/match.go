@@ -100,7 +100,7 @@ func (s *patternSources) manager() (*commands.Manager, error) {
 			return nil, err
 		}
 		s.cfg = cfg
-		if types, err = assistant.NewTypesWith(cfg.Lists); err != nil {
+		if types, err = assistant.NewTypesWith(cfg.Assistant()); err != nil {
 			return nil, err
 		}
 	}

@@ -35,6 +35,9 @@ func TestMatchCommand(t *testing.T) {
 	// As in the configuration, a pattern is at most 4096 characters.
 	longest := writePatterns(t, "# at the limit\nlongest = "+strings.Repeat("é", 4096)+"\n")
 	tooLong := writePatterns(t, "# past the limit\ntoo_long = "+strings.Repeat("é", 4097)+"\n")
+	german := writePatterns(t, "language: de\ncommands:\n  - name: licht\n    pattern: schalte das licht $state:(an=1|aus=0)\n    say: ok\n")
+	french := writePatterns(t, "language: fr\n")
+	noLanguage := writePatterns(t, "language: xx\n")
 	tests := []struct {
 		name       string
 		args       []string
@@ -72,6 +75,12 @@ func TestMatchCommand(t *testing.T) {
 		{"config whose model is absent", []string{"--config", "../../hark.yaml", "what time is it"}, exitOK,
 			`[{"command":"time","text":"what time is it","params":{}}]` + "\n", ""},
 		{"bad config", []string{"--config", badConfig, "hello"}, exitUsage, "", "patterns.txt:4: commands[0].sya"},
+		// language: picks the built-ins, numbers and joiners.
+		{"german built-ins, numbers and joiners", []string{"--config", german, "stelle einen timer auf fünfundzwanzig minuten und schalte das licht aus"}, exitOK,
+			`[{"command":"timer","text":"stelle einen timer auf fünfundzwanzig minuten","params":{"amount":25,"unit":60000000000}},{"command":"licht","text":"schalte das licht aus","params":{"state":"0"}}]` + "\n", ""},
+		{"french built-ins", []string{"--config", french, "quelle heure est-il puis mets un minuteur de quatre-vingt-dix secondes"}, exitOK,
+			`[{"command":"time","text":"quelle heure est-il","params":{}},{"command":"timer","text":"mets un minuteur de quatre-vingt-dix secondes","params":{"amount":90,"unit":1000000000}}]` + "\n", ""},
+		{"unknown language", []string{"--config", noLanguage, "hello"}, exitUsage, "", "patterns.txt:1: language: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
