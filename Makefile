@@ -120,7 +120,7 @@ system-test:
 	$(MAKE) system-test-arm64
 
 # Scenario 9: make flash of the cross-built hark-linux-arm64 (with
-# PocketSphinx: PS=1) into the arm64 guest, then scenarios 1, 2 and 4.
+# PocketSphinx: PS=1) into the arm64 guest, then scenarios 1, 2, 4 and 11.
 system-test-arm64:
 	scripts/rig/setup
 	scripts/rig/image arm64 >/dev/null
