@@ -43,6 +43,7 @@ type devices struct {
 	btn         *button.Button
 	pin         gpio.PinIn
 	inbox       *assistant.Assistant // set before the button runs
+	typed       chan string          // --sim: sentences typed, handled as heard
 }
 
 func (d *devices) onClose(f func() error) { d.closers = append(d.closers, f) }
@@ -170,8 +171,15 @@ func (d *devices) openRest(cfg *config.Config, opts RunOptions, log *slog.Logger
 	case opts.WAV != "":
 		// The script presses the button.
 	case opts.Sim:
-		d.pin = sim.NewKeys(opts.Keyboard)
-		fmt.Fprintln(opts.Terminal, "press Enter to start talking, Enter again to stop; Ctrl-C quits")
+		d.typed = make(chan string, 16)
+		d.pin = sim.NewTypingKeys(opts.Keyboard, func(text string) {
+			select {
+			case d.typed <- text:
+			default:
+				log.Warn("typed sentence dropped: too many waiting", "text", text)
+			}
+		})
+		fmt.Fprintln(opts.Terminal, "press Enter to start talking, Enter again to stop; or type a sentence and Enter, as if heard; Ctrl-C quits")
 		if micWAV != nil {
 			fmt.Fprintf(opts.Terminal, "instead of the microphone each press hears %s (%.1f s) from its start: hold it that long\n",
 				micWAV.file, micWAV.length().Seconds())

@@ -21,7 +21,8 @@ import (
 // RunOptions adjust Run.
 type RunOptions struct {
 	// Sim replaces the GPIO button and LED: the LED is drawn on Terminal
-	// and each line read from Keyboard (each Enter) toggles the button.
+	// and each empty line read from Keyboard (each Enter) toggles the
+	// button; a line of words is handled as if it had been heard.
 	Sim      bool
 	Keyboard io.Reader
 	// WAV, if set, replaces the microphone and the button: Hark presses
@@ -118,6 +119,18 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) (err error) {
 	}
 	g.Go(func() error { return keepAlive(ctx, a.Healthy, log) })
 	g.Go(func() error { return in.run(ctx, a) })
+	if dev.typed != nil {
+		g.Go(func() error {
+			for {
+				select {
+				case text := <-dev.typed:
+					a.Send(assistant.Input{Kind: assistant.Heard, Text: text})
+				case <-ctx.Done():
+					return nil
+				}
+			}
+		})
+	}
 	if err := notifyReady(); err != nil {
 		log.Warn("systemd notify", "err", err)
 	}

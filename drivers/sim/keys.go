@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,12 +26,21 @@ type Keys struct {
 // NewKeys returns a button pin toggled by the lines of r. A goroutine reads r
 // until it ends or fails; a read of a terminal cannot be interrupted, so with
 // os.Stdin that goroutine lasts until the program exits.
-func NewKeys(r io.Reader) *Keys {
+func NewKeys(r io.Reader) *Keys { return NewTypingKeys(r, nil) }
+
+// NewTypingKeys is NewKeys where a line holding words is typed text rather
+// than a toggle: it goes to typed (nil: it toggles like an empty line),
+// called on the reading goroutine, which it must not block.
+func NewTypingKeys(r io.Reader, typed func(text string)) *Keys {
 	k := &Keys{lines: make(chan struct{}, 64), halt: make(chan struct{}, 1)}
 	go func() {
 		defer close(k.lines)
 		s := bufio.NewScanner(r)
 		for s.Scan() {
+			if text := strings.TrimSpace(s.Text()); text != "" && typed != nil {
+				typed(text)
+				continue
+			}
 			k.lines <- struct{}{}
 		}
 	}()

@@ -167,3 +167,26 @@ func TestLEDANSIRedrawsTheLine(t *testing.T) {
 		t.Error("a strings.Builder is not a terminal")
 	}
 }
+
+// With typing keys a line of words is typed text, handed over in order,
+// and only empty lines toggle the button.
+func TestTypingKeys(t *testing.T) {
+	typed := make(chan string, 4)
+	keys := NewTypingKeys(strings.NewReader("what time is it\n\n  and then?  \n\n"), func(s string) { typed <- s })
+	if err := keys.In(gpio.PullUp, gpio.BothEdges); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []gpio.Level{gpio.Low, gpio.High} {
+		if !keys.WaitForEdge(10 * time.Second) {
+			t.Fatalf("edge %d: none", i)
+		}
+		if got := keys.Read(); got != want {
+			t.Errorf("edge %d: level %v, want %v", i, got, want)
+		}
+	}
+	for _, want := range []string{"what time is it", "and then?"} {
+		if got := await.Recv(t, typed, "typed text"); got != want {
+			t.Errorf("typed %q, want %q", got, want)
+		}
+	}
+}
