@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/lang"
 	"github.com/hark-assistant/hark/commands/pattern"
