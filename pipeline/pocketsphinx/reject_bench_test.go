@@ -6,13 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/hark-assistant/hark/pipeline/audio"
+	tts "github.com/hark-assistant/hark/internal/voices"
 	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
@@ -52,51 +49,19 @@ var outOfGrammar = []string{
 	"start the dishwasher at ten", "is the garage open", "set the brightness to thirty percent", "what song is this",
 }
 
-// A voice synthesises speech into a WAV file at path.
-type voice struct {
-	name string
-	cmd  func(text, path string) *exec.Cmd
-}
-
-func flite(v string) voice {
-	return voice{"flite-" + v, func(text, path string) *exec.Cmd {
-		return exec.Command("flite", "-voice", v, "-t", text, "-o", path)
-	}}
-}
-
 // rejectionVoices: espeak-ng, Debian's flite voices, festival's HTS voice.
 // The threshold was tuned on espeak-ng and flite slt; the others are held
 // out.
-var rejectionVoices = []voice{
-	{"espeak-ng", func(text, path string) *exec.Cmd { return exec.Command("espeak-ng", "-v", "en-us", "-w", path, text) }},
-	flite("slt"), flite("awb"), flite("rms"), flite("kal16"),
-	{"festival-hts", func(text, path string) *exec.Cmd {
-		c := exec.Command("text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-o", path)
-		c.Stdin = strings.NewReader(text)
-		return c
-	}},
+var rejectionVoices = []tts.Voice{
+	tts.ESpeak("-v", "en-us"),
+	tts.Flite("slt"), tts.Flite("awb"), tts.Flite("rms"), tts.Flite("kal16"),
+	tts.FestivalHTS(),
 }
 
-// synthesise renders text in v, converted with sox to 16 kHz mono S16LE,
-// each program given at most 60 s.
-func synthesise(tb testing.TB, dir string, v voice, text string) []byte {
+// synthesise renders text in v as 16 kHz mono S16LE (see tts.Voice.Synthesise).
+func synthesise(tb testing.TB, dir string, v tts.Voice, text string) []byte {
 	tb.Helper()
-	name := strings.ReplaceAll(v.name+"_"+text, " ", "_")
-	raw, wav := filepath.Join(dir, name+".raw.wav"), filepath.Join(dir, name+".wav")
-	for _, c := range []*exec.Cmd{v.cmd(text, raw), exec.Command("sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", wav)} {
-		if _, err := exec.LookPath(c.Args[0]); err != nil {
-			tb.Fatalf("%s not found (%v): run scripts/setup", c.Args[0], err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		cc := exec.CommandContext(ctx, c.Path, c.Args[1:]...)
-		cc.Stdin = c.Stdin
-		out, err := cc.CombinedOutput()
-		cancel()
-		if err != nil {
-			tb.Fatalf("%v: %v\n%s", c.Args, err, out)
-		}
-	}
-	pcm, err := audio.ReadWAV(wav)
+	pcm, err := v.Synthesise(context.Background(), dir, text)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -190,10 +155,10 @@ func BenchmarkRejection(b *testing.B) {
 				case wrong:
 					fa++
 				}
-				b.Logf("%s in=%v ratio=%.3f rejected=%v wrong=%v said=%q heard=%q", v.name, o.in, o.ratio, o.rejected, wrong, o.said, o.heard)
+				b.Logf("%s in=%v ratio=%.3f rejected=%v wrong=%v said=%q heard=%q", v.Name, o.in, o.ratio, o.rejected, wrong, o.said, o.heard)
 			}
-			b.ReportMetric(100*float64(fa)/float64(len(outs)), v.name+"-FA-pct")
-			b.ReportMetric(100*float64(fr)/float64(len(ins)), v.name+"-FR-pct")
+			b.ReportMetric(100*float64(fa)/float64(len(outs)), v.Name+"-FA-pct")
+			b.ReportMetric(100*float64(fr)/float64(len(ins)), v.Name+"-FR-pct")
 			if vi == 0 {
 				off := newRecognizer(b, Config{RejectThreshold: -1})
 				if err := off.SetGrammar(g); err != nil {
