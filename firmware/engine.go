@@ -15,7 +15,7 @@ func OpenRecognizer(rc config.RecognizerConfig, log *slog.Logger) (pipeline.Reco
 	case "vosk":
 		return openVosk(rc.Model, rc.OpenPass, log)
 	case "pocketsphinx":
-		return openPocketsphinx(rc.Model, rc.OpenPass, log)
+		return openPocketsphinx(rc.Model, rc.OpenPass, rc.Reject, log)
 	}
 	return nil, fmt.Errorf("recognizer.engine: unknown engine %q", rc.Engine)
 }

@@ -12,6 +12,6 @@ import (
 // PocketsphinxBuilt reports whether this binary has the PocketSphinx engine.
 const PocketsphinxBuilt = false
 
-func openPocketsphinx(string, bool, *slog.Logger) (pipeline.Recognizer, error) {
+func openPocketsphinx(string, bool, bool, *slog.Logger) (pipeline.Recognizer, error) {
 	return nil, errors.New("recognizer.engine: this hark was built without PocketSphinx; rebuild without the tag nopocketsphinx (make build does)")
 }

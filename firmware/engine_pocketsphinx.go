@@ -12,8 +12,9 @@ import (
 const PocketsphinxBuilt = true
 
 // openPocketsphinx loads a PocketSphinx model from dir, or Debian's US
-// English model when dir is empty.
-func openPocketsphinx(dir string, openPass bool, log *slog.Logger) (pipeline.Recognizer, error) {
+// English model when dir is empty; reject turns on the rejection of speech
+// outside the grammar (a second, phone-loop decode of each utterance).
+func openPocketsphinx(dir string, openPass, reject bool, log *slog.Logger) (pipeline.Recognizer, error) {
 	if dir == "" {
 		dir = pocketsphinx.DefaultModelDir
 	}
@@ -21,7 +22,11 @@ func openPocketsphinx(dir string, openPass bool, log *slog.Logger) (pipeline.Rec
 	if err != nil {
 		return nil, err
 	}
-	return pocketsphinx.New(pocketsphinx.Config{Model: m, Logger: log, OpenSlots: openSlots(openPass)})
+	threshold := -1.0 // off
+	if reject {
+		threshold = pocketsphinx.DefaultRejectThreshold
+	}
+	return pocketsphinx.New(pocketsphinx.Config{Model: m, Logger: log, OpenSlots: openSlots(openPass), RejectThreshold: threshold})
 }
 
 func openSlots(openPass bool) pocketsphinx.OpenMode {

@@ -118,6 +118,13 @@ type RecognizerConfig struct {
 	// an open slot's audio openly once its grammar heard an open command.
 	// A Pi Zero may turn it off.
 	OpenPass bool `yaml:"open_pass"`
+	// Reject tells speech outside the grammar from speech in it, so that
+	// it goes to Home Assistant (wyoming:) as audio, or is answered
+	// "Sorry", rather than running the nearest command. Vosk always does
+	// (its [unk] word, at no cost); for PocketSphinx, which then decodes
+	// each utterance a second time, it defaults to on with a wyoming:
+	// section and off without.
+	Reject bool `yaml:"reject"`
 }
 
 // WatchdogConfig is the main-loop watchdog.
@@ -500,6 +507,10 @@ func (v *validator) validate(c *Config) {
 		}
 	} else if !fi.IsDir() {
 		v.fail("recognizer.model", "%s is not a directory", c.Recognizer.Model)
+	}
+
+	if _, named := v.idx.lines["recognizer.reject"]; !named {
+		c.Recognizer.Reject = c.Wyoming != nil
 	}
 
 	v.between("watchdog.threshold", c.Watchdog.Threshold, 50*time.Millisecond, time.Minute)

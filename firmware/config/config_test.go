@@ -493,3 +493,34 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("an unknown language: %v", err)
 	}
 }
+
+// recognizer.reject defaults to on with a wyoming: section (PocketSphinx
+// then tells speech for Home Assistant from its own commands) and off
+// without (no second decode); the file's word wins.
+func TestRejectDefault(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want bool
+	}{
+		{"", false},
+		{"wyoming: {}\n", true},
+		{"wyoming: {}\nrecognizer: {reject: false}\n", false},
+		{"recognizer:\n  reject: true\n", true},
+	} {
+		src := "recognizer:\n  model: " + t.TempDir() + "\n"
+		if strings.HasPrefix(tt.src, "recognizer:") {
+			src = strings.Replace(tt.src, "recognizer:\n", src, 1)
+		} else if strings.Contains(tt.src, "recognizer:") {
+			src = strings.Replace(tt.src, "recognizer: {", "recognizer: {model: "+t.TempDir()+", ", 1)
+		} else {
+			src += tt.src
+		}
+		cfg, err := Parse("hark.yaml", []byte(src))
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if cfg.Recognizer.Reject != tt.want {
+			t.Errorf("%q: reject %v, want %v", src, cfg.Recognizer.Reject, tt.want)
+		}
+	}
+}
