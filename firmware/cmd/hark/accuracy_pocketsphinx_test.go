@@ -162,6 +162,9 @@ func accuracy(tb testing.TB, mode string, opts map[string]string, log func(strin
 	}
 	g := m.Grammar(time.Now(), assistant.GrammarLimit)
 	pcfg := pocketsphinx.Config{Options: map[string]string{}, GrammarOptions: map[string]float64{}}
+	if !cfg.Recognizer.Reject {
+		pcfg.RejectThreshold = -1 // as hark run decodes with this configuration
+	}
 	for k, v := range opts {
 		if g, ok := strings.CutPrefix(k, "g"); ok && strings.HasPrefix(g, "-") {
 			f, err := strconv.ParseFloat(v, 64)
