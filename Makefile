@@ -35,7 +35,7 @@ help:
 	@echo "make setup      install packages, Go modules and libvosk (idempotent)"
 	@echo "make demo       setup, build, then run the scripted demo"
 	@echo "make test       gofmt check, go vet, all tests with -race"
-	@echo "make bench      benchmarks of every package"
+	@echo "make bench      benchmarks of every package, latency and accuracy (hark-bench)"
 	@echo "make build      bin/hark for this machine"
 	@echo "make pi-arm64   bin/hark-linux-arm64 (Pi 3/4/5, 64-bit OS)"
 	@echo "make pi-armv7   bin/hark-linux-armv7 (Pi 2/3/4, 32-bit OS)"
@@ -82,6 +82,8 @@ bench: build
 	$(GO) run ./commands/scheduler/internal/idlecpu -for 10s | tee -a build/bench.txt
 	@echo "whole path, simulated push-to-talk over WAVs:" | tee -a build/bench.txt
 	$(GO) run -tags '$(TAGS)' ./firmware/cmd/hark-bench --runs 20 | tee -a build/bench.txt
+	@echo "accuracy: espeak-ng, flite and festival voices, clean and at 20 dB SNR, numbers as Number and as ranges:" | tee -a build/bench.txt
+	$(GO) run -tags '$(TAGS)' ./firmware/cmd/hark-bench --accuracy | tee -a build/bench.txt
 
 model:
 	scripts/fetch-model

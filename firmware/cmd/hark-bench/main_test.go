@@ -17,6 +17,10 @@ func TestRunBench(t *testing.T) {
 	}{
 		{[]string{"--runs", "3", "--engine", "vosk", "--model", noModel}, exitOK,
 			[]string{"release→command p50", "vosk/testmodel (tones)", "3/3", "skipped: no Vosk model in " + noModel}, ""},
+		{[]string{"--accuracy", "--engine", "vosk", "--model", noModel}, exitOK,
+			[]string{"vosk not measured: no Vosk speech model in " + noModel}, ""},
+		{[]string{"--setting", "g-lw 6.5"}, exitUsage, nil, "--setting needs --accuracy"},
+		{[]string{"--accuracy", "--setting", "lw 6.5"}, exitUsage, nil, `key "lw"`},
 		{[]string{"--runs", "0"}, exitUsage, nil, "--runs 0"},
 		{[]string{"--engine", "julius"}, exitUsage, nil, `--engine "julius"`},
 		{[]string{"--runs", "many"}, exitUsage, nil, "invalid value"},
