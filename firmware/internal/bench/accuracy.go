@@ -275,7 +275,7 @@ func Accuracy(ctx context.Context, opts AccuracyOptions) ([]AccuracyResult, erro
 			}
 		}
 		for _, r := range runs {
-			rs, err := accuracyRun(ctx, opts, open(r.set), r.form)
+			rs, err := accuracyRun(ctx, opts, open(r.set), r.set.Name, r.form)
 			if err != nil {
 				return nil, fmt.Errorf("accuracy %s %s %s: %w", e, r.set.Name, r.form, err)
 			}
@@ -288,9 +288,9 @@ func Accuracy(ctx context.Context, opts AccuracyOptions) ([]AccuracyResult, erro
 	return results, nil
 }
 
-// accuracyRun measures one engine and setting with the grammar form, per
-// voice.
-func accuracyRun(ctx context.Context, opts AccuracyOptions, open decoderOpener, form string) ([]AccuracyResult, error) {
+// accuracyRun measures one engine and setting (named setting, for
+// opts.Misses) with the grammar form, per voice.
+func accuracyRun(ctx context.Context, opts AccuracyOptions, open decoderOpener, setting, form string) ([]AccuracyResult, error) {
 	cfg, err := config.Parse("accuracy.yaml", []byte(accuracyConfig(form)))
 	if err != nil {
 		return nil, err
@@ -344,7 +344,7 @@ func accuracyRun(ctx context.Context, opts AccuracyOptions, open decoderOpener, 
 				if got == s.want {
 					score.Right++
 				} else if opts.Misses != nil {
-					opts.Misses(fmt.Sprintf("%s %s %s: said %q, heard %q (rejected %v): %q, want %q", form, v.Name, condition, s.said, heard.Text, heard.Rejected, got, s.want))
+					opts.Misses(fmt.Sprintf("%s %s %s: said %q, heard %q (rejected %v): %q, want %q", strings.TrimSpace(setting+" "+form), v.Name, condition, s.said, heard.Text, heard.Rejected, got, s.want))
 				}
 			}
 			if err = errors.Join(err, r.Close()); err != nil {
