@@ -17,7 +17,7 @@ import (
 func TestAccuracyPocketsphinx(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	set, err := ParseSetting("reject -1")
+	set, err := ParseSetting("reject 2.33")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,10 +31,10 @@ func TestAccuracyPocketsphinx(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(results) != 3 {
-		t.Fatalf("%d results, want 3 (Number, range, reject -1): %+v", len(results), results)
+		t.Fatalf("%d results, want 3 (Number, range, reject 2.33): %+v", len(results), results)
 	}
 	right := 0
-	for i, want := range []struct{ setting, form string }{{"", GrammarNumber}, {"", GrammarRange}, {"reject -1", GrammarNumber}} {
+	for i, want := range []struct{ setting, form string }{{"", GrammarNumber}, {"", GrammarRange}, {"reject 2.33", GrammarNumber}} {
 		r := results[i]
 		if r.Engine != "pocketsphinx" || r.Setting != want.setting || r.Grammar != want.form || r.Voice != "flite-slt" || r.Family != voices.FamilyFlite {
 			t.Errorf("result %d: %+v, want pocketsphinx %q %s flite-slt", i, r, want.setting, want.form)
