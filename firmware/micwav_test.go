@@ -10,12 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/firmware/config"
+	"github.com/hark-assistant/hark/internal/logbuf"
 	"github.com/hark-assistant/hark/pipeline/audio"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )
@@ -24,23 +24,8 @@ import (
 // seconds, never at the test binary's timeout.
 const micWAVPatience = 20 * time.Second
 
-// logBuffer is a log sink read while Run writes to it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// logBuffer is a log the test reads while the code under test writes it.
+type logBuffer = logbuf.Buffer
 
 // waitLog waits until the log holds want n times, failing the test after
 // micWAVPatience.

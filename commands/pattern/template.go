@@ -427,19 +427,27 @@ func (c *templateCompiler) lower(n tNode) (node, error) {
 		}
 		return &paramNode{name: n.slot, def: def, step: 1}, nil
 	case *tRule:
-		body, err := c.rule(n)
-		if err != nil {
-			return nil, err
-		}
-		outer := c.ref
-		if outer == nil {
-			c.ref = n
-		}
-		c.using[n.name] = true
-		defer func() { delete(c.using, n.name); c.ref = outer }()
-		return c.lower(body)
+		return inRule(c, n, c.lower)
 	}
 	panic(fmt.Sprintf("pattern: template node %T", n))
+}
+
+// inRule applies f to the template of rule reference n, which is in use
+// meanwhile (a reference back to it is a cycle) and, outermost, where an
+// error within it is placed.
+func inRule[T any](c *templateCompiler, n *tRule, f func(tNode) (T, error)) (T, error) {
+	body, err := c.rule(n)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	outer := c.ref
+	if outer == nil {
+		c.ref = n
+	}
+	c.using[n.name] = true
+	defer func() { delete(c.using, n.name); c.ref = outer }()
+	return f(body)
 }
 
 // rule returns the parsed template of a rule reference.
@@ -747,17 +755,7 @@ func (c *templateCompiler) phrases(n tNode) ([]string, error) {
 		}
 		return out, nil
 	case *tRule:
-		body, err := c.rule(n)
-		if err != nil {
-			return nil, err
-		}
-		outer := c.ref
-		if outer == nil {
-			c.ref = n
-		}
-		c.using[n.name] = true
-		defer func() { delete(c.using, n.name); c.ref = outer }()
-		return c.phrases(body)
+		return inRule(c, n, c.phrases)
 	}
 	panic(fmt.Sprintf("pattern: template node %T", n))
 }

@@ -1,7 +1,6 @@
 package hass
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
 const testToken = "eyJhbGciOiJIUzI1NiJ9.test-long-lived-token.c2lnbmF0dXJl"
@@ -149,23 +150,8 @@ func writeToken(t *testing.T, content string, mode os.FileMode) string {
 	return path
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is a log the test reads while the code under test writes it.
+type syncBuffer = logbuf.Buffer
 
 // fakeClock is a settable clock for the conversation's freshness. Tests
 // cannot let synctest's clock stand in for it: fakeHA serves on a real TCP

@@ -1,17 +1,16 @@
 package mqtt
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hark-assistant/hark/firmware/mqtt/mqtttest"
+	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
 // Every wait in these tests ends after waitLimit: long enough for a loaded
@@ -36,23 +35,8 @@ func clientUser(t testing.TB, b *mqtttest.Broker) [2]string {
 	return [2]string{name, strings.TrimSuffix(string(pw), "\n")}
 }
 
-// lockedBuffer collects output written from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+// lockedBuffer is a log the test reads while the code under test writes it.
+type lockedBuffer = logbuf.Buffer
 
 // testLogger collects a client's log, shown when the test fails.
 func testLogger(t testing.TB) *slog.Logger {

@@ -1,33 +1,18 @@
 package wyoming
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
-// syncBuffer is a log sink read while the satellite writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is a log the test reads while the code under test writes it.
+type syncBuffer = logbuf.Buffer
 
 // A port taken by another program does not end Run (Hark would exit, and
 // systemd restart it again and again): Run says so once and listens as

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/wyoming"
 	"github.com/hark-assistant/hark/firmware/wyoming/wyomingtest"
+	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
 // The peer in these tests is wyomingtest's Home Assistant, written from
@@ -42,23 +42,8 @@ func (in *inputs) Announce(text string)   { in.announce <- text }
 func (in *inputs) Transcript(text string) { in.transcript <- text }
 func (in *inputs) Timers(running int)     { in.timers <- running }
 
-// logBuf is a log that tests read.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// logBuf is a log the test reads while the code under test writes it.
+type logBuf = logbuf.Buffer
 
 type rig struct {
 	s    *wyoming.Satellite
