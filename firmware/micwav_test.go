@@ -15,7 +15,7 @@ import (
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/firmware/config"
-	"github.com/hark-assistant/hark/internal/logbuf"
+	"github.com/hark-assistant/hark/firmware/internal/logbuf"
 	"github.com/hark-assistant/hark/pipeline/audio"
 	"github.com/hark-assistant/hark/pipeline/vosk/testmodel"
 )

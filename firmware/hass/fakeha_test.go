@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hark-assistant/hark/internal/logbuf"
+	"github.com/hark-assistant/hark/firmware/internal/logbuf"
 )
 
 const testToken = "eyJhbGciOiJIUzI1NiJ9.test-long-lived-token.c2lnbmF0dXJl"

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hark-assistant/hark/firmware/internal/logbuf"
 	"github.com/hark-assistant/hark/firmware/mqtt/mqtttest"
-	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
 // Every wait in these tests ends after waitLimit: long enough for a loaded

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hark-assistant/hark/internal/logbuf"
+	"github.com/hark-assistant/hark/firmware/internal/logbuf"
 )
 
 // syncBuffer is a log the test reads while the code under test writes it.

@@ -17,9 +17,9 @@ import (
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/firmware/assistant"
+	"github.com/hark-assistant/hark/firmware/internal/logbuf"
 	"github.com/hark-assistant/hark/firmware/wyoming"
 	"github.com/hark-assistant/hark/firmware/wyoming/wyomingtest"
-	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
 // The peer in these tests is wyomingtest's Home Assistant, written from

@@ -3,9 +3,8 @@ package audio
 import (
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
-
-	"github.com/hark-assistant/hark/internal/logbuf"
 )
 
 func testLogger(t *testing.T) *slog.Logger { return slog.New(slog.NewTextHandler(t.Output(), nil)) }
@@ -34,8 +33,23 @@ func TestNilLoggerDiscards(t *testing.T) {
 	}
 }
 
-// logLines is a log the test reads while the code under test writes it.
-type logLines = logbuf.Buffer
+// logLines is a log destination safe for the audio threads' writes.
+type logLines struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
 
 // miniaudio's reports of lost device audio are warnings; the rest of what
 // it says stays at debug level.

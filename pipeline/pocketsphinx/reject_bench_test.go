@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	tts "github.com/hark-assistant/hark/internal/voices"
 	"github.com/hark-assistant/hark/pipeline/grammar"
+	tts "github.com/hark-assistant/hark/pipeline/pipelinetest/voices"
 )
 
 // inGrammar are sentences the built-in commands and the example

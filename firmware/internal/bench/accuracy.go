@@ -19,8 +19,8 @@ import (
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/config"
 	"github.com/hark-assistant/hark/firmware/internal/demo"
-	"github.com/hark-assistant/hark/internal/voices"
 	"github.com/hark-assistant/hark/pipeline"
+	"github.com/hark-assistant/hark/pipeline/pipelinetest/voices"
 )
 
 // NoiseSNR is the signal-to-noise ratio of the accuracy benchmark's noisy

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hark-assistant/hark/internal/voices"
+	"github.com/hark-assistant/hark/pipeline/pipelinetest/voices"
 )
 
 // TestAccuracyPocketsphinx runs the accuracy benchmark's first sentences

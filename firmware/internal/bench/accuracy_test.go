@@ -9,7 +9,7 @@ import (
 
 	"github.com/hark-assistant/hark/firmware/assistant"
 	"github.com/hark-assistant/hark/firmware/config"
-	"github.com/hark-assistant/hark/internal/voices"
+	"github.com/hark-assistant/hark/pipeline/pipelinetest/voices"
 )
 
 // TestAccuracySentences: each sentence of the accuracy benchmark, as
