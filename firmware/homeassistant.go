@@ -26,13 +26,13 @@ type homeAssistant struct {
 var _ assistant.Fallback = homeAssistant{}
 
 // First: a conversation Home Assistant asked to go on takes the next
-// utterance, as does a satellite in mode satellite.
-func (h homeAssistant) First() bool {
-	return h.conv != nil && h.conv.First() || h.sat != nil && h.sat.First()
+// utterance's words, and a satellite in mode satellite a spoken one.
+func (h homeAssistant) First(u assistant.Utterance) bool {
+	return h.conv != nil && h.conv.First(u) || h.sat != nil && h.sat.First(u)
 }
 
 func (h homeAssistant) Answer(ctx context.Context, u assistant.Utterance) commands.Response {
-	continuing := h.conv != nil && h.conv.First()
+	continuing := h.conv != nil && h.conv.First(u)
 	if h.sat != nil && !continuing && len(u.Audio) > 0 {
 		if h.sat.Ready() {
 			return h.sat.Answer(ctx, u)

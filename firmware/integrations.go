@@ -132,7 +132,9 @@ func (c conversation) Answer(ctx context.Context, u assistant.Utterance) command
 	return c.in.converse(ctx, u)
 }
 
-func (c conversation) First() bool { return c.in.hass.Continuing() }
+func (c conversation) First(u assistant.Utterance) bool {
+	return u.Text != "" && c.in.hass.Continuing()
+}
 
 // converse asks Home Assistant's conversation agent; its failures are
 // answered, with an error status, never left silent.

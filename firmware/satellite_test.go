@@ -31,11 +31,17 @@ type satelliteRun struct {
 	turns  int
 }
 
-func startSatellite(t *testing.T, mode string, heard []byte) *satelliteRun {
+// startSatellite runs Hark over the tone model; with unknown, a model that
+// decodes speech outside the grammar as "[unk]" (Vosk's rejection). Only
+// the test of such speech takes it: the tone model's garbage sound can win
+// a frame where a tone starts or stops, and how the pre-roll aligns the
+// audio to the frames depends on the moment of the press, so a command in
+// the grammar was now and then heard with an "[unk]" and rejected.
+func startSatellite(t *testing.T, mode string, heard []byte, unknown bool) *satelliteRun {
 	t.Helper()
 	dir := t.TempDir()
 	model := filepath.Join(dir, "model")
-	if err := testmodel.Write(model, testmodel.Options{Grammar: true, Unknown: true}); err != nil {
+	if err := testmodel.Write(model, testmodel.Options{Grammar: true, Unknown: unknown}); err != nil {
 		t.Fatal(err)
 	}
 	wav := filepath.Join(dir, "heard.wav")
@@ -115,7 +121,7 @@ func tone(hz float64, d time.Duration) []byte {
 // what Hark plays.
 func TestSatelliteLocalFirst(t *testing.T) {
 	t.Run("local command", func(t *testing.T) {
-		s := startSatellite(t, "local-first", testmodel.Utterance("two", "on"))
+		s := startSatellite(t, "local-first", testmodel.Utterance("two", "on"), false)
 		s.turn()
 		waitLog(t, s.logs, `text="Two is on."`, 1)
 		if e, err := s.ha.Next(500 * time.Millisecond); err == nil {
@@ -124,7 +130,7 @@ func TestSatelliteLocalFirst(t *testing.T) {
 	})
 	t.Run("outside the grammar", func(t *testing.T) {
 		said := testmodel.Utterance("off")
-		s := startSatellite(t, "local-first", said)
+		s := startSatellite(t, "local-first", said, true)
 		s.turn()
 		run, err := s.ha.ReceiveRun(micWAVPatience)
 		if err != nil {
@@ -156,7 +162,7 @@ func TestSatelliteLocalFirst(t *testing.T) {
 // In mode satellite every press goes to Home Assistant, even a sentence
 // one of Hark's commands takes.
 func TestSatelliteMode(t *testing.T) {
-	s := startSatellite(t, "satellite", testmodel.Utterance("two", "on"))
+	s := startSatellite(t, "satellite", testmodel.Utterance("two", "on"), false)
 	s.turn()
 	if _, err := s.ha.ReceiveRun(micWAVPatience); err != nil {
 		t.Fatalf("no pipeline run reached Home Assistant: %v\n%s", err, s.logs)
@@ -166,5 +172,18 @@ func TestSatelliteMode(t *testing.T) {
 	}
 	if err := s.ha.ExpectPlayed(micWAVPatience); err != nil {
 		t.Fatalf("no played: %v\n%s", err, s.logs)
+	}
+}
+
+// In mode satellite, words with no audio (typed, or sent over MQTT's
+// utterance topic) are answered by Hark's own commands: there is nothing
+// for Home Assistant's pipeline to hear. Before, they went to the fallback
+// first, which had no audio to hand over, and Hark said "Sorry".
+func TestSatelliteModeLeavesWordsToHark(t *testing.T) {
+	s := startSatellite(t, "satellite", testmodel.Utterance("two", "on"), false)
+	io.WriteString(s.press, "two on\n")
+	waitLog(t, s.logs, `text="Two is on."`, 1)
+	if e, err := s.ha.Next(500 * time.Millisecond); err == nil {
+		t.Errorf("Home Assistant was sent %s for typed words", e.Type)
 	}
 }

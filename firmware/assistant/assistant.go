@@ -75,11 +75,10 @@ type Fallback interface {
 	// a context cancelled when the turn is; it must answer something, an
 	// error too, as a Response.
 	Answer(ctx context.Context, u Utterance) commands.Response
-	// First reports whether the next utterance goes to Answer without
-	// trying Hark's commands (a conversation to go on, a satellite that
-	// hands every press over). It is called on the main loop and must not
-	// block.
-	First() bool
+	// First reports whether u goes to Answer without trying Hark's
+	// commands (a conversation to go on, a satellite that hands every
+	// press over). It is called on the main loop and must not block.
+	First(u Utterance) bool
 }
 
 // FallbackFunc is a Fallback that answers what no command matched and
@@ -90,7 +89,7 @@ type FallbackFunc func(ctx context.Context, u Utterance) commands.Response
 func (f FallbackFunc) Answer(ctx context.Context, u Utterance) commands.Response { return f(ctx, u) }
 
 // First is false.
-func (FallbackFunc) First() bool { return false }
+func (FallbackFunc) First(Utterance) bool { return false }
 
 var _ Fallback = FallbackFunc(nil)
 
@@ -568,7 +567,7 @@ func (a *Assistant) heard(turn int, u Utterance, err error, decode time.Duration
 		a.handle(Input{Kind: Failure, Turn: turn, Text: err.Error()})
 		return
 	}
-	first := a.fallback != nil && a.fallback.First()
+	first := a.fallback != nil && a.fallback.First(u)
 	if text == "" && !u.Rejected && !(first && len(u.Audio) > 0) {
 		a.handle(Input{Kind: Unheard, Turn: turn})
 		return

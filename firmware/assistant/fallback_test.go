@@ -29,7 +29,7 @@ func (f *askedFallback) Answer(_ context.Context, u Utterance) commands.Response
 	return commands.Response{Text: "HA heard " + u.Text, Command: FallbackCommand}
 }
 
-func (f *askedFallback) First() bool { return f.first }
+func (f *askedFallback) First(Utterance) bool { return f.first }
 
 func (f *askedFallback) next(t *testing.T) Utterance {
 	t.Helper()

@@ -241,9 +241,13 @@ func (s *Satellite) setReady() { s.ready.Store(s.cur != nil && s.cur.running) }
 // block.
 func (s *Satellite) Ready() bool { return s.ready.Load() }
 
-// First reports whether every press goes to Home Assistant first: in
-// mode satellite, while it is Ready. It does not block.
-func (s *Satellite) First() bool { return s.cfg.Mode == ModeSatellite && s.ready.Load() }
+// First reports whether u goes to Home Assistant first: in mode
+// satellite, while it is Ready, every press does (it has audio); words
+// with no audio (typed, sent over MQTT) are Hark's to answer. It does not
+// block.
+func (s *Satellite) First(u assistant.Utterance) bool {
+	return len(u.Audio) > 0 && s.cfg.Mode == ModeSatellite && s.ready.Load()
+}
 
 // conn is one connection from Home Assistant. Its reader goroutine is the
 // only one that reads it and its writer goroutine the only one that

@@ -155,12 +155,15 @@ func TestPingPong(t *testing.T) {
 }
 
 // TestReadyFirst: Ready follows connection and run/pause; First also
-// needs mode satellite; a press while not ready is answered "Sorry".
+// needs mode satellite, and an utterance with audio (words typed or sent
+// over MQTT stay Hark's); a press while not ready is answered "Sorry".
 func TestReadyFirst(t *testing.T) {
+	spoken := assistant.Utterance{Text: "what time is it", Audio: speech(100)}
+	typed := assistant.Utterance{Text: "what time is it"}
 	for _, mode := range []string{wyoming.ModeSatellite, wyoming.ModeLocalFirst} {
 		t.Run(mode, func(t *testing.T) {
 			r := start(t, wyoming.Config{Mode: mode})
-			if r.s.Ready() || r.s.First() {
+			if r.s.Ready() || r.s.First(spoken) {
 				t.Fatal("ready before Home Assistant connected")
 			}
 			resp := r.s.Answer(context.Background(), assistant.Utterance{Audio: speech(100)})
@@ -168,8 +171,8 @@ func TestReadyFirst(t *testing.T) {
 				t.Errorf("not connected: %+v", resp)
 			}
 			p := dial(t, r.addr) // run-satellite, describe, info: run-satellite was handled
-			if !r.s.Ready() || r.s.First() != (mode == wyoming.ModeSatellite) {
-				t.Errorf("connected: Ready %v First %v", r.s.Ready(), r.s.First())
+			if !r.s.Ready() || r.s.First(spoken) != (mode == wyoming.ModeSatellite) || r.s.First(typed) {
+				t.Errorf("connected: Ready %v First %v, typed %v", r.s.Ready(), r.s.First(spoken), r.s.First(typed))
 			}
 			// pause-satellite, then a ping: its pong comes after the pause was handled.
 			if err := p.Send(wyomingtest.PauseSatellite()); err != nil {
@@ -178,7 +181,7 @@ func TestReadyFirst(t *testing.T) {
 			if _, err := p.Ping("x", wait); err != nil {
 				t.Fatal(err)
 			}
-			if r.s.Ready() || r.s.First() {
+			if r.s.Ready() || r.s.First(spoken) {
 				t.Error("ready while paused")
 			}
 			if resp := r.s.Answer(context.Background(), assistant.Utterance{}); resp.Status != commands.StatusError {
