@@ -393,60 +393,96 @@ func isNameRune(r rune) bool {
 // patterns with the same canonical form match the same words. The manager's
 // health check uses it to find a command that could never win.
 func (p *Pattern) Canonical() string {
-	var b strings.Builder
-	canonical(&b, p.root)
-	return b.String()
+	w := patternWriter{canonical: true}
+	w.node(p.root)
+	return w.b.String()
 }
 
-func canonical(b *strings.Builder, n node) {
+// patternWriter writes a pattern's structure in Hark's syntax: in
+// Canonical's normal form (words normalised, no parameter names, every
+// optional part in parentheses, values as given), or as printPattern
+// writes a template for Compile to read back (words as spelled, names,
+// values trimmed).
+type patternWriter struct {
+	b         strings.Builder
+	canonical bool
+}
+
+func (w *patternWriter) node(n node) {
+	b := &w.b
 	switch n := n.(type) {
 	case *wordNode:
-		b.WriteString(n.word)
+		if w.canonical {
+			b.WriteString(n.word)
+		} else {
+			b.WriteString(n.text)
+		}
 	case *seqNode:
 		for i, it := range n.items {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			canonical(b, it)
+			w.node(it)
 		}
 	case *altNode:
-		b.WriteByte('(')
-		for i, a := range n.alts {
-			if i > 0 {
-				b.WriteByte('|')
-			}
-			canonical(b, a)
-		}
-		b.WriteByte(')')
+		w.alts(n.alts, nil, nil)
 	case *optNode:
+		switch n.inner.(type) {
+		case *altNode, *choiceNode, *paramNode:
+			if !w.canonical {
+				w.node(n.inner) // one unit already: (a|b)?, $x:T?
+				b.WriteByte('?')
+				return
+			}
+		}
 		b.WriteByte('(')
-		canonical(b, n.inner)
+		w.node(n.inner)
 		b.WriteString(")?")
 	case *repeatNode:
 		b.WriteByte('{')
-		canonical(b, n.inner)
+		w.node(n.inner)
 		b.WriteByte('}')
 	case *anyNode:
 		b.WriteByte('*')
 	case *manyNode:
 		b.WriteString("**")
 	case *paramNode:
+		w.param(n.name)
 		if n.ranged {
-			b.WriteString("$:" + rangeName(n.lo, n.hi, n.step))
+			b.WriteString(rangeName(n.lo, n.hi, n.step))
 		} else {
-			b.WriteString("$:" + n.def.Name)
+			b.WriteString(n.def.Name)
 		}
 	case *choiceNode:
-		b.WriteString("$:(")
-		for i, a := range n.alts {
-			if i > 0 {
-				b.WriteByte('|')
-			}
-			canonical(b, a)
-			if n.valued[i] {
-				b.WriteString("=" + n.values[i])
-			}
-		}
-		b.WriteByte(')')
+		w.param(n.name)
+		w.alts(n.alts, n.values, n.valued)
+	default:
+		panic(fmt.Sprintf("pattern: cannot print %T", n))
 	}
+}
+
+// param writes a parameter's head: $name:, or $: in the normal form.
+func (w *patternWriter) param(name string) {
+	if w.canonical {
+		name = ""
+	}
+	w.b.WriteString("$" + name + ":")
+}
+
+func (w *patternWriter) alts(alts []node, values []string, valued []bool) {
+	w.b.WriteByte('(')
+	for i, a := range alts {
+		if i > 0 {
+			w.b.WriteByte('|')
+		}
+		w.node(a)
+		if valued != nil && valued[i] {
+			v := values[i]
+			if !w.canonical {
+				v = strings.TrimFunc(v, unicode.IsSpace)
+			}
+			w.b.WriteString("=" + v)
+		}
+	}
+	w.b.WriteByte(')')
 }

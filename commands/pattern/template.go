@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 )
 
 // CompileTemplate compiles a sentence template as Home Assistant (hassil)
@@ -764,69 +763,9 @@ func (c *templateCompiler) phrases(n tNode) ([]string, error) {
 // as n. Words are tokens of Split, so they hold none of the syntax's
 // characters and need no escaping.
 func printPattern(n node) string {
-	var b strings.Builder
-	printNode(&b, n)
-	return b.String()
-}
-
-func printNode(b *strings.Builder, n node) {
-	switch n := n.(type) {
-	case *wordNode:
-		b.WriteString(n.text)
-	case *seqNode:
-		for i, it := range n.items {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			printNode(b, it)
-		}
-	case *altNode:
-		printAlts(b, n.alts, nil, nil)
-	case *optNode:
-		switch n.inner.(type) {
-		case *altNode, *choiceNode, *paramNode:
-			printNode(b, n.inner)
-		default:
-			b.WriteByte('(')
-			printNode(b, n.inner)
-			b.WriteByte(')')
-		}
-		b.WriteByte('?')
-	case *repeatNode:
-		b.WriteByte('{')
-		printNode(b, n.inner)
-		b.WriteByte('}')
-	case *anyNode:
-		b.WriteByte('*')
-	case *manyNode:
-		b.WriteString("**")
-	case *paramNode:
-		b.WriteString("$" + n.name + ":")
-		if n.ranged {
-			b.WriteString(rangeName(n.lo, n.hi, n.step))
-		} else {
-			b.WriteString(n.def.Name)
-		}
-	case *choiceNode:
-		b.WriteString("$" + n.name + ":")
-		printAlts(b, n.alts, n.values, n.valued)
-	default:
-		panic(fmt.Sprintf("pattern: cannot print %T", n))
-	}
-}
-
-func printAlts(b *strings.Builder, alts []node, values []string, valued []bool) {
-	b.WriteByte('(')
-	for i, a := range alts {
-		if i > 0 {
-			b.WriteByte('|')
-		}
-		printNode(b, a)
-		if valued != nil && valued[i] {
-			b.WriteString("=" + strings.TrimFunc(values[i], unicode.IsSpace))
-		}
-	}
-	b.WriteByte(')')
+	var w patternWriter
+	w.node(n)
+	return w.b.String()
 }
 
 // Has reports whether a type is registered under name.
