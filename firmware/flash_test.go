@@ -51,6 +51,13 @@ func runFlash(t *testing.T, root string, args ...string) (stdout, stderr string,
 	t.Helper()
 	cmd := exec.Command(filepath.Join(root, "scripts/flash"), args...)
 	cmd.Env = append(os.Environ(), "DRY_RUN=1", "PATH=/usr/bin:/bin") // no real ssh needed, none may run
+	return runScript(t, cmd)
+}
+
+// runScript runs cmd and returns its output and exit status; only a
+// failure to run it at all fails t.
+func runScript(t *testing.T, cmd *exec.Cmd) (stdout, stderr string, code int) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -160,16 +167,7 @@ func avahiService(t *testing.T, mode, yaml, svc string, dirs ...string) (stdout,
 	}
 	cmd := exec.Command("sh", "../scripts/avahi-service", mode, cfg)
 	cmd.Env = append(os.Environ(), "AVAHI_SERVICE_FILE="+svc, "PATH="+strings.Join(append(dirs, "/usr/bin:/bin"), ":"))
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	return runScript(t, cmd)
 }
 
 // TestAvahiService: the service file announces _wyoming._tcp on

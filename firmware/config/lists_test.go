@@ -37,11 +37,7 @@ commands:
 		t.Errorf("Assistant().Lists = %v", a.Lists)
 	}
 
-	tests := []struct {
-		name, src, key string
-		line           int
-		msgPart        string
-	}{
+	tests := []configErrorCase{
 		{"unknown list", "commands:\n  - pattern: \"turn on the $where:rooms light\"\n    say: ok\n", "commands[0].pattern", 4, "unknown type rooms"},
 		{"list clashes with a type", "lists:\n  Number: [one]\n", "lists.Number", 4, "already registered"},
 		{"list name", "lists:\n  my-room: [a]\n", "lists.my-room", 4, "want letters"},
@@ -57,6 +53,20 @@ commands:
 		{"mqtt qos 2", "mqtt:\n  broker: mqtt://127.0.0.1:1883\n  qos: 2\n", "mqtt.qos", 5, "2: want 0 or 1"},
 		{"empty say", "commands:\n  - pattern: hi\n    say: \"\"\n", "commands[0].say", 5, "empty answer"},
 	}
+	checkConfigErrors(t, tests)
+}
+
+// configErrorCase is a configuration (src, after a valid recognizer
+// section) whose first problem is placed at key and line, its message
+// holding msgPart.
+type configErrorCase struct {
+	name, src, key string
+	line           int
+	msgPart        string
+}
+
+func checkConfigErrors(t *testing.T, tests []configErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src))

@@ -1,9 +1,7 @@
 package config
 
 import (
-	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -102,11 +100,7 @@ func TestTemplateCommands(t *testing.T) {
 // TestTemplateConfigErrors: each problem of a template, a rule or an HA
 // list at its key and line.
 func TestTemplateConfigErrors(t *testing.T) {
-	tests := []struct {
-		name, src, key string
-		line           int
-		msgPart        string
-	}{
+	tests := []configErrorCase{
 		{"both", "commands:\n  - pattern: hi\n    template: hi\n    say: ok\n", "commands[0].template", 5, "not both"},
 		{"unknown list", "commands:\n  - template: \"turn on {garage}\"\n    say: ok\n", "commands[0].template", 4, "unknown list {garage}"},
 		{"unknown rule", "commands:\n  - template: \"<turn> on\"\n    say: ok\n", "commands[0].template", 4, "unknown rule <turn>"},
@@ -124,19 +118,7 @@ func TestTemplateConfigErrors(t *testing.T) {
 		{"in with a slot", "lists:\n  n:\n    values:\n      - in: \"a {b}\"\n", "lists.n.values[0].in", 6, "unknown list {b}"},
 		{"context", "lists:\n  n:\n    values:\n      - in: a\n        context:\n          area: k\n", "lists.n.values[0].context", 7, "context of list values is not supported"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("hark.yaml", []byte(configWithModel(t)+tt.src))
-			var errs Errors
-			if !errors.As(err, &errs) || len(errs) == 0 {
-				t.Fatalf("err = %v, want Errors", err)
-			}
-			e := errs[0]
-			if e.Key != tt.key || e.Line != tt.line || !strings.Contains(e.Msg, tt.msgPart) {
-				t.Errorf("got %v; want key %q line %d msg containing %q", e, tt.key, tt.line, tt.msgPart)
-			}
-		})
-	}
+	checkConfigErrors(t, tests)
 }
 
 // TestPatternWarnings: a pattern: holding Home Assistant's or Rhasspy's
