@@ -521,13 +521,22 @@ func (c *templateCompiler) lowerSeq(n *tSeq) (node, error) {
 	return seq, nil
 }
 
+// groupAlts is what g may be said as: its alternatives, or every order of
+// a permutation's parts.
+func (c *templateCompiler) groupAlts(g *tGroup) ([]tNode, error) {
+	if !g.perm {
+		return g.alts, nil
+	}
+	if len(g.alts) > maxPermuted {
+		return nil, c.errorf(g, "a permutation of more than %d parts", maxPermuted)
+	}
+	return permutations(g.alts), nil
+}
+
 func (c *templateCompiler) lowerGroup(g *tGroup) (node, error) {
-	alts := g.alts
-	if g.perm {
-		if len(alts) > maxPermuted {
-			return nil, c.errorf(g, "a permutation of more than %d parts", maxPermuted)
-		}
-		alts = permutations(alts)
+	alts, err := c.groupAlts(g)
+	if err != nil {
+		return nil, err
 	}
 	var nodes []node
 	var values []string
@@ -731,12 +740,9 @@ func (c *templateCompiler) phrases(n tNode) ([]string, error) {
 		if n.tag != "" {
 			return nil, c.errorf(n, "a tagged group cannot be written against a word")
 		}
-		alts := n.alts
-		if n.perm {
-			if len(alts) > maxPermuted {
-				return nil, c.errorf(n, "a permutation of more than %d parts", maxPermuted)
-			}
-			alts = permutations(alts)
+		alts, err := c.groupAlts(n)
+		if err != nil {
+			return nil, err
 		}
 		var out []string
 		if n.optional {
