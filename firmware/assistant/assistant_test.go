@@ -1,7 +1,6 @@
 package assistant
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/hark-assistant/hark/commands"
 	"github.com/hark-assistant/hark/commands/scheduler"
+	"github.com/hark-assistant/hark/firmware/internal/logbuf"
 	"github.com/hark-assistant/hark/pipeline/grammar"
 )
 
@@ -145,29 +146,18 @@ func (l *fakeLED) Blocked(info scheduler.BlockInfo) { l.blocked <- info }
 func (l *fakeLED) Recovered(time.Duration)          {}
 
 // logBuffer collects log records as JSON lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
+type logBuffer struct{ logbuf.Buffer }
 
 // records returns the records whose message is msg.
 func (b *logBuffer) records(t testing.TB, msg string) []map[string]any {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(b.buf.Bytes()), []byte("\n")) {
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
 		if len(line) == 0 {
 			continue // nothing logged yet
 		}
 		var r map[string]any
-		if err := json.Unmarshal(line, &r); err != nil {
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
 		}
 		if r["msg"] == msg {
